@@ -1,0 +1,3 @@
+from pcn_assistant.cli import main
+
+raise SystemExit(main())

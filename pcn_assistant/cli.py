@@ -1,0 +1,82 @@
+"""The command line: ``pcn-assistant [--database DB] COMMAND``; no command opens the GUI.
+
+Commands live in ``pcn_assistant/commands/``, one module per area, each with a
+``register(subparsers)`` function. Exit codes: 0 ok, 2 usage, 3 invalid input
+(nothing written), 4 strict import refused, 5 permission denied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from pcn_assistant import __version__
+from pcn_assistant.commands import COMMAND_MODULES
+from pcn_assistant.commands.context import CliContext
+from pcn_assistant.errors import PcnError
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, exit 2
+        self.exit(2, f"pcn-assistant: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pcn-assistant", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pcn-assistant {__version__}")
+    parser.add_argument("--database", metavar="DB", help="database file or SQLAlchemy URL")
+    parser.add_argument("--user", metavar="NAME", help="sign in as this user")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--demo", action="store_true", help="open the GUI on a fresh demo database")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from pcn_assistant.logging_setup import configure_logging
+
+    configure_logging(debug=args.debug)
+    if args.command is None:
+        from pcn_assistant.gui.app import run_gui
+
+        return run_gui(database=args.database, demo=args.demo, user=args.user)
+    ctx = CliContext(database=args.database or os.environ.get("PCN_ASSISTANT_DATABASE"),
+                     user=args.user, debug=args.debug)
+    try:
+        return int(args.handler(args, ctx) or 0)
+    except PcnError as error:
+        if args.debug:
+            raise
+        print(f"pcn-assistant: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("pcn-assistant: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - one line for users, traceback with --debug
+        if args.debug:
+            raise
+        log.exception("Command %s failed", args.command)
+        print(f"pcn-assistant: {one_line(error)} (run with --debug for details)", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+
+
+def one_line(error: BaseException) -> str:
+    """A database error's own message, without SQLAlchemy's multi-line decoration."""
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

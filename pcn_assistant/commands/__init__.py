@@ -1,0 +1,5 @@
+"""CLI command modules, one per area. Add a module and list it here."""
+
+from pcn_assistant.commands import demo, migrate, selftest, stats
+
+COMMAND_MODULES = [demo, migrate, selftest, stats]

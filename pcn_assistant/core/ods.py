@@ -1,0 +1,21 @@
+"""ODS organisation codes: a GP practice is one letter and five digits (``N84001``),
+a PCN is ``U`` and five digits."""
+
+from __future__ import annotations
+
+import re
+
+_PRACTICE = re.compile(r"^[A-Z][0-9]{5}$")
+_PCN = re.compile(r"^U[0-9]{5}$")
+
+
+def normalise(raw: object) -> str:
+    return str(raw or "").strip().upper()
+
+
+def is_practice_code(raw: object) -> bool:
+    return bool(_PRACTICE.match(normalise(raw)))
+
+
+def is_pcn_code(raw: object) -> bool:
+    return bool(_PCN.match(normalise(raw)))

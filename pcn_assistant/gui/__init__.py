@@ -1,0 +1,1 @@
+"""The Qt shell: windows, item models and workers. It calls services, never SQL."""

@@ -1,0 +1,71 @@
+"""The window's areas, one module each (as Vorta keeps one module per tab).
+
+``AREAS`` lists them in navigation order. A feature replaces its placeholder by
+pointing the factory at its own module; ``permission`` hides an area from roles
+that cannot use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from pcn_assistant.gui.areas.placeholder import placeholder
+from pcn_assistant.gui.context import AppContext
+from pcn_assistant.services import security
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str
+    factory: Callable[[AppContext], QWidget]
+    permission: str | None = None
+
+
+def _patients(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.patients import PatientsArea
+
+    return PatientsArea(ctx)
+
+
+AREAS: list[Area] = [
+    Area("caseload", "Caseload", placeholder(
+        "Caseload",
+        "Your caseload and worklists: who is due today, who is overdue, who has not been "
+        "reached, and each person's plan, contacts and referrals."), security.CASELOAD_READ),
+    Area("find_people", "Find people", placeholder(
+        "Find people",
+        "Risk-stratified cohorts (eFI, Cambridge Multimorbidity Score and the PCN priority "
+        "score) with the reasons for each person, and built-in worklists."), security.PATIENTS_READ),
+    Area("patients", "Patients", _patients, security.PATIENTS_READ),
+    Area("directory", "Directory", placeholder(
+        "Directory",
+        "Voluntary, community and faith sector services (Open Referral UK), searchable by "
+        "need, place, day, cost and capacity."), security.DIRECTORY_READ),
+    Area("referrals", "Referrals", placeholder(
+        "Referrals",
+        "Social prescribing referrals through their whole life: sent, accepted, attended, "
+        "completed, and the chase list for those with no reply."), security.CASELOAD_READ),
+    Area("variation", "Variation audits", placeholder(
+        "Variation audits",
+        "Each practice against the PCN on vaccination, screening, A&E use and more, with "
+        "PHE confidence intervals, funnel plots and an Excel workbook."), security.VARIATION_READ),
+    Area("dashboard", "Dashboard", placeholder(
+        "Dashboard",
+        "Reach, activity, referrals, outcomes and equity for the clinical director and "
+        "commissioners."), security.DASHBOARD_READ),
+    Area("imports", "Imports", placeholder(
+        "Imports",
+        "Import practice extracts (EMIS Web and SystmOne reports), coded events, indicator "
+        "data and directories, and see past imports."), security.IMPORTS_RUN),
+    Area("admin", "Admin", placeholder(
+        "Admin",
+        "Users and roles, the audit trail, settings and backups."), security.USERS_ADMIN),
+]
+
+
+def visible_areas(ctx: AppContext) -> list[Area]:
+    return [a for a in AREAS if a.permission is None or ctx.actor.can(a.permission)]

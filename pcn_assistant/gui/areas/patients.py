@@ -1,0 +1,93 @@
+"""Patients area: the whole register, searched, sorted and paged in SQL."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pcn_assistant.gui.context import AppContext
+from pcn_assistant.gui.formatting import age_on, format_date, format_nhs_number, format_value
+from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.paged_model import PagedTableModel
+from pcn_assistant.services import patients as patient_service
+from pcn_assistant.services.practices import list_practices
+
+STATUS_LABELS = {"registered": "Registered", "left": "Left practice", "deceased": "Deceased"}
+
+
+def format_patient_cell(row: patient_service.PatientRow, key: str) -> str:
+    if key == "nhs_number":
+        return format_nhs_number(row.nhs_number)
+    if key == "date_of_birth":
+        return f"{format_date(row.date_of_birth)} ({age_on(row.date_of_birth)})"
+    if key == "status":
+        return STATUS_LABELS.get(row.status, row.status)
+    return format_value(row.value(key))
+
+
+class PatientsArea(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.form = load_form("patients_view.ui", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        self.search_edit = child(self.form, QLineEdit, "searchEdit")
+        self.practice_combo = child(self.form, QComboBox, "practiceCombo")
+        self.include_left = child(self.form, QCheckBox, "includeLeftCheck")
+        self.table = child(self.form, QTableView, "table")
+        self.count_label = child(self.form, QLabel, "countLabel")
+
+        self.practice_combo.addItem("All practices", None)
+        for practice in list_practices(ctx.db):
+            self.practice_combo.addItem(f"{practice.name} ({practice.ods_code})", practice.ods_code)
+
+        columns = [(c.key, c.header) for c in patient_service.COLUMNS]
+        self.model = PagedTableModel(columns, self._fetch_page, self._count, format_patient_cell, parent=self)
+        self.model.sort_key = "name"
+        self.table.setModel(self.model)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate((120, 220, 150, 50, 80, 90, 80)):
+            self.table.setColumnWidth(column, width)
+
+        self.search_edit.textChanged.connect(self.refresh)
+        self.practice_combo.currentIndexChanged.connect(self.refresh)
+        self.include_left.toggled.connect(self.refresh)
+        self.refresh()
+
+    def current_filter(self) -> patient_service.PatientFilter:
+        return patient_service.PatientFilter(
+            search=self.search_edit.text(),
+            practice_code=self.practice_combo.currentData(),
+            include_left=self.include_left.isChecked(),
+        )
+
+    def refresh(self) -> None:
+        self.model.refresh()
+        total = self.model.total
+        self.count_label.setText(f"{total:,} patient{'s' if total != 1 else ''}")
+
+    def _count(self) -> int:
+        return patient_service.count_patients(self.ctx.db, self.ctx.actor, self.current_filter())
+
+    def _fetch_page(self, sort_key: str, descending: bool, offset: int, limit: int):  # noqa: ANN202
+        return patient_service.page_patients(
+            self.ctx.db, self.ctx.actor, self.current_filter(), sort_key=sort_key,
+            descending=descending, offset=offset, limit=limit,
+        )

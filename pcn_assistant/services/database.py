@@ -1,0 +1,17 @@
+"""Open a database for use: resolve the target, build the engine, migrate to head."""
+
+from __future__ import annotations
+
+import os
+
+from pcn_assistant.store.engine import Database, build_engine, resolve_url
+from pcn_assistant.store.migrate import upgrade
+
+
+def open_database(target: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
+    """Open a file path, ``:memory:`` or SQLAlchemy URL; None means the configured default."""
+    url = resolve_url(target)
+    db = Database(url=url, engine=build_engine(url))
+    if migrate:
+        upgrade(db)
+    return db

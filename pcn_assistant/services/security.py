@@ -1,0 +1,78 @@
+"""Who is acting, and what their role allows.
+
+Every service entry point takes an ``Actor`` and calls ``require`` before it reads
+or writes, so the GUI, the CLI and any script get the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pcn_assistant.errors import PermissionDenied
+
+LINK_WORKER = "link_worker"
+PRACTICE_MANAGER = "practice_manager"
+CLINICAL_DIRECTOR = "clinical_director"
+ADMIN = "admin"
+ROLES = (LINK_WORKER, PRACTICE_MANAGER, CLINICAL_DIRECTOR, ADMIN)
+
+# Permission names are "<area>.<verb>".
+PATIENTS_READ = "patients.read"  # identifiable patient lists and records
+IMPORTS_RUN = "imports.run"
+RISK_RUN = "risk.run"
+CASELOAD_READ = "caseload.read"
+CASELOAD_WRITE = "caseload.write"
+CASE_NOTES_READ = "case_notes.read"
+DIRECTORY_READ = "directory.read"
+DIRECTORY_WRITE = "directory.write"
+REFERRALS_WRITE = "referrals.write"
+VARIATION_READ = "variation.read"
+DASHBOARD_READ = "dashboard.read"
+CODING_WORKLIST = "coding.worklist"
+EXPORT_AGGREGATE = "export.aggregate"
+EXPORT_IDENTIFIABLE = "export.identifiable"
+USERS_ADMIN = "users.admin"
+SETTINGS_ADMIN = "settings.admin"
+BACKUP_RUN = "backup.run"
+AUDIT_READ = "audit.read"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    LINK_WORKER: frozenset({
+        PATIENTS_READ, RISK_RUN, CASELOAD_READ, CASELOAD_WRITE, CASE_NOTES_READ,
+        DIRECTORY_READ, DIRECTORY_WRITE, REFERRALS_WRITE, DASHBOARD_READ,
+        EXPORT_AGGREGATE, EXPORT_IDENTIFIABLE,
+    }),
+    PRACTICE_MANAGER: frozenset({
+        VARIATION_READ, DASHBOARD_READ, CODING_WORKLIST, EXPORT_AGGREGATE, DIRECTORY_READ,
+    }),
+    CLINICAL_DIRECTOR: frozenset({
+        PATIENTS_READ, CASELOAD_READ, CASE_NOTES_READ, DIRECTORY_READ, VARIATION_READ,
+        DASHBOARD_READ, EXPORT_AGGREGATE,
+    }),
+    ADMIN: frozenset({
+        PATIENTS_READ, IMPORTS_RUN, RISK_RUN, DIRECTORY_READ, DIRECTORY_WRITE, VARIATION_READ,
+        DASHBOARD_READ, EXPORT_AGGREGATE, USERS_ADMIN, SETTINGS_ADMIN, BACKUP_RUN, AUDIT_READ,
+        CASELOAD_READ,
+    }),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user (or the single local administrator of a database with no users)."""
+
+    name: str
+    role: str
+    practice_code: str | None = None  # a practice manager sees only their own practice
+
+    def can(self, permission: str) -> bool:
+        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+
+LOCAL_ADMIN = Actor(name="local-admin", role=ADMIN)
+SYSTEM = Actor(name="system", role=ADMIN)
+
+
+def require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied(f"{actor.name} ({actor.role}) is not allowed to {permission}")
