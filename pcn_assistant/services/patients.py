@@ -11,7 +11,7 @@ from sqlalchemy.sql import ColumnElement
 
 from pcn_assistant.core import nhs_number
 from pcn_assistant.services.query import prefix_match
-from pcn_assistant.services.security import PATIENTS_READ, Actor, require
+from pcn_assistant.services.security import PATIENTS_READ, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Patient, Practice
 
@@ -112,8 +112,8 @@ def _conditions(flt: PatientFilter, actor: Actor) -> list[ColumnElement[bool]]:
     return conditions
 
 
+@requires(PATIENTS_READ)
 def count_patients(db: Database, actor: Actor, flt: PatientFilter) -> int:
-    require(actor, PATIENTS_READ)
     stmt = select(func.count()).select_from(Patient)
     conditions = _conditions(flt, actor)
     if flt.practice_code or actor.practice_code:
@@ -122,12 +122,12 @@ def count_patients(db: Database, actor: Actor, flt: PatientFilter) -> int:
         return session.execute(stmt.where(*conditions)).scalar_one()
 
 
+@requires(PATIENTS_READ)
 def page_patients(
     db: Database, actor: Actor, flt: PatientFilter, *, sort_key: str = "name",
     descending: bool = False, offset: int = 0, limit: int = PAGE_SIZE,
 ) -> list[PatientRow]:
     """One page of patients, filtered and sorted by the database."""
-    require(actor, PATIENTS_READ)
     order = []
     for column in _SORT_COLUMNS.get(sort_key, _SORT_COLUMNS["name"]):
         order.append(column.desc() if descending else column.asc())

@@ -6,7 +6,10 @@ or writes, so the GUI, the CLI and any script get the same answer.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pcn_assistant.errors import PermissionDenied
 
@@ -76,3 +79,26 @@ SYSTEM = Actor(name="system", role=ADMIN)
 def require(actor: Actor, permission: str) -> None:
     if not actor.can(permission):
         raise PermissionDenied(f"{actor.name} ({actor.role}) is not allowed to {permission}")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Every service entry point, for the permission matrix test.
+ENTRY_POINTS: list[Callable[..., Any]] = []
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Mark a service entry point ``fn(db, actor, ...)``: the permission is checked
+    before anything else runs, and the function joins ``ENTRY_POINTS``."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(db: Any, actor: Actor, *args: Any, **kwargs: Any) -> Any:
+            require(actor, permission)
+            return fn(db, actor, *args, **kwargs)
+
+        wrapper.permission = permission  # type: ignore[attr-defined]
+        ENTRY_POINTS.append(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

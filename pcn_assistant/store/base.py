@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints keep Alembic batch migrations on SQLite and PostgreSQL in step.
 NAMING_CONVENTION = {
@@ -30,3 +30,19 @@ class Timestamped:
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Versioned(Timestamped):
+    """Optimistic concurrency for records a team edits (episodes, plans, referrals, services).
+
+    SQLAlchemy bumps ``version`` on every UPDATE and adds ``WHERE version = :old``; a save
+    based on a stale read matches no row and raises ``StaleDataError``, which services
+    turn into ``errors.StaleRecord`` naming who changed it and when.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805
+        return {"version_id_col": cls.version}
