@@ -1,0 +1,20 @@
+"""Things that run after other things, without the first knowing the second.
+
+After a patients or events import commits, each function in ``AFTER_PATIENT_DATA_CHANGE``
+runs (risk stratification registers itself here), so the list people see is never
+older than the data they imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pcn_assistant.services.security import Actor
+from pcn_assistant.store.engine import Database
+
+AFTER_PATIENT_DATA_CHANGE: list[Callable[[Database, Actor], object]] = []
+
+
+def patient_data_changed(db: Database, actor: Actor) -> None:
+    for hook in AFTER_PATIENT_DATA_CHANGE:
+        hook(db, actor)
