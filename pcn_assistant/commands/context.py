@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 
+from pcn_assistant.errors import PermissionDenied, UsageError
 from pcn_assistant.services.security import LOCAL_ADMIN, Actor
 from pcn_assistant.store.engine import Database
 
@@ -42,6 +45,38 @@ class CliContext:
             self._db.dispose()
 
 
+PASSWORD_ENV = "PCN_ASSISTANT_PASSWORD"
+
+
 def resolve_actor(ctx: CliContext) -> Actor:
-    """Sign-in hook; the users feature replaces the body with real authentication."""
-    return LOCAL_ADMIN
+    """Sign in with ``--user NAME``; the password comes from ``PCN_ASSISTANT_PASSWORD``
+    or a prompt. A database with no users yet runs as the single local administrator."""
+    from pcn_assistant.services.auth import authenticate, has_users
+
+    if not has_users(ctx.db):
+        if ctx.user:
+            raise UsageError(f"This database has no users yet, so there is no {ctx.user!r}: "
+                             "leave out --user, and add users with 'pcn-assistant users add'")
+        return LOCAL_ADMIN
+    if not ctx.user:
+        raise PermissionDenied("This database has named users: sign in with --user NAME "
+                               f"(password from {PASSWORD_ENV} or a prompt)")
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not _can_prompt():
+            raise PermissionDenied(f"No password: set {PASSWORD_ENV} or run in a terminal")
+        password = getpass.getpass(f"Password for {ctx.user}: ")
+    return authenticate(ctx.db, ctx.user, password)
+
+
+def _can_prompt() -> bool:
+    """getpass reads the terminal itself (not stdin, which may carry --password-stdin)."""
+    if sys.stdin.isatty():
+        return True
+    if os.name == "posix":
+        try:
+            with open("/dev/tty"):
+                return True
+        except OSError:
+            return False
+    return False

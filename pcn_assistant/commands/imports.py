@@ -10,6 +10,8 @@ import importlib
 
 # Modules under pcn_assistant.commands that define register_import(kinds).
 IMPORT_MODULES: list[str] = []
+IMPORT_MODULES.append("import_directory")  # directory and returns
+IMPORT_MODULES.append("import_indicators")  # indicator values and definitions
 
 
 def register(subparsers) -> None:  # noqa: ANN001

@@ -1,42 +1,39 @@
-"""Help → About: version and the licences of bundled components."""
+"""Help → About: version and the licences of bundled components.
+
+The component list comes from ``pcn_assistant.components`` (walked from the declared
+requirements), so it stays true as features add dependencies, from source and in the
+PyInstaller bundle alike.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from html import escape
 
-COMPONENTS = (
-    ("PySide6 (Qt for Python)", "PySide6-Essentials", "LGPL-3.0"),
-    ("SQLAlchemy", "SQLAlchemy", "MIT"),
-    ("Alembic", "alembic", "MIT"),
-    ("pandas", "pandas", "BSD-3-Clause"),
-    ("NumPy", "numpy", "BSD-3-Clause"),
-    ("SciPy", "scipy", "BSD-3-Clause"),
-    ("openpyxl", "openpyxl", "MIT"),
-    ("python-calamine", "python-calamine", "MIT"),
-    ("platformdirs", "platformdirs", "MIT"),
-    ("psycopg", "psycopg", "LGPL-3.0"),
-    ("argon2-cffi", "argon2-cffi", "MIT"),
-)
+from PySide6.QtCore import qVersion
+
+from pcn_assistant.components import components, runtime_components
 
 
-def _installed(distribution: str) -> str:
-    try:
-        return version(distribution)
-    except PackageNotFoundError:
-        return "not installed"
+def _row(name: str, version: str, licence: str) -> str:
+    return f"<tr><td>{escape(name)}</td><td>{escape(version)}</td><td>{escape(licence)}</td></tr>"
 
 
 def about_text(app_version: str) -> str:
-    rows = "".join(
-        f"<tr><td>{label}</td><td>{_installed(dist)}</td><td>{licence}</td></tr>"
-        for label, dist, licence in COMPONENTS
-    )
+    bundled = components()
+    main = [c for c in runtime_components(qVersion()) + bundled if c.direct]
+    supporting = [c for c in bundled if not c.direct]
+    rows = "".join(_row(c.name, c.version, c.licence) for c in main)
+    also = ", ".join(f"{escape(c.name)} {escape(c.version)} ({escape(c.licence)})" for c in supporting)
     return (
-        f"<h3>PCN Assistant {app_version}</h3>"
+        f"<h3>PCN Assistant {escape(app_version)}</h3>"
         "<p>Caseload, risk stratification, social prescribing and variation audits for "
-        "Primary Care Networks.</p>"
+        "Primary Care Networks. Licence: MIT.</p>"
         "<p>Risk scores rank people for review. They are not a diagnosis, and the weights "
         "are for local clinical review.</p>"
-        f"<table><tr><th align=left>Component</th><th align=left>Version</th>"
-        f"<th align=left>Licence</th></tr>{rows}</table>"
+        "<p><b>Bundled components</b></p>"
+        "<table cellspacing=0 cellpadding=2><tr><th align=left>Component</th>"
+        f"<th align=left>Version</th><th align=left>Licence</th></tr>{rows}</table>"
+        + (f"<p><small>Also included: {also}.</small></p>" if also else "")
+        + "<p><small>Qt and PySide6 are used under the LGPL-3.0; you may replace them with "
+        "your own build. Licence texts ship with each component.</small></p>"
     )

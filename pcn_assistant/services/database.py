@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from pcn_assistant.services import backup as _backup  # noqa: F401 (checks pre-migration copies)
 from pcn_assistant.store.engine import Database, build_engine, resolve_url
 from pcn_assistant.store.migrate import upgrade
 

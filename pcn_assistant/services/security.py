@@ -52,28 +52,40 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         PATIENTS_READ, CASELOAD_READ, CASE_NOTES_READ, DIRECTORY_READ, VARIATION_READ,
         DASHBOARD_READ, EXPORT_AGGREGATE,
     }),
+    # Users, settings, imports and backups. Imports re-run stratification (RISK_RUN) and
+    # the admin checks what landed (PATIENTS_READ), but sees no caseload or case notes.
     ADMIN: frozenset({
         PATIENTS_READ, IMPORTS_RUN, RISK_RUN, DIRECTORY_READ, DIRECTORY_WRITE, VARIATION_READ,
         DASHBOARD_READ, EXPORT_AGGREGATE, USERS_ADMIN, SETTINGS_ADMIN, BACKUP_RUN, AUDIT_READ,
-        CASELOAD_READ,
     }),
 }
+ALL_PERMISSIONS: frozenset[str] = frozenset().union(*ROLE_PERMISSIONS.values())
 
 
 @dataclass(frozen=True)
 class Actor:
     """The signed-in user (or the single local administrator of a database with no users)."""
 
-    name: str
+    name: str  # the login name; it is what the audit trail and ``updated_by`` record
     role: str
     practice_code: str | None = None  # a practice manager sees only their own practice
+    display_name: str | None = None
+    # Only the single local administrator of a database with no users yet (one person
+    # on their own desk) and internal jobs: every permission, since nobody else signs in.
+    unrestricted: bool = False
 
     def can(self, permission: str) -> bool:
+        if self.unrestricted:
+            return True
         return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
 
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
 
-LOCAL_ADMIN = Actor(name="local-admin", role=ADMIN)
-SYSTEM = Actor(name="system", role=ADMIN)
+
+LOCAL_ADMIN = Actor(name="local-admin", role=ADMIN, display_name="Local administrator", unrestricted=True)
+SYSTEM = Actor(name="system", role=ADMIN, display_name="PCN Assistant", unrestricted=True)
 
 
 def require(actor: Actor, permission: str) -> None:

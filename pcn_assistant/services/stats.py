@@ -24,6 +24,14 @@ def _core_counts(session: Session) -> dict:
 
 STAT_SECTIONS: list[Callable[[Session], dict]] = [_core_counts]
 
+from pcn_assistant.services.referrals.stats import directory_and_referral_counts  # noqa: E402
+
+STAT_SECTIONS.append(directory_and_referral_counts)
+
+from pcn_assistant.services.risk.assessments import risk_stats  # noqa: E402
+
+STAT_SECTIONS.append(risk_stats)
+
 
 def database_stats(db: Database) -> dict:
     stats: dict = {}

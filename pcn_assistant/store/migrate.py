@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -45,13 +46,22 @@ def _has_user_tables(path: Path) -> bool:
     return count > 0
 
 
+# Called with (database path, copy) after each pre-migration copy; services.backup
+# registers its check (integrity_check, keep the last 14) here.
+AFTER_PRE_MIGRATION_BACKUP: list[Callable[[Path, Path], None]] = []
+
+
 def backup_before_upgrade(path: Path) -> Path:
     """Consistent copy through SQLite's online backup API (safe with WAL)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.pre-migration-{stamp}{path.suffix}")
     with sqlite3.connect(path) as source, sqlite3.connect(target) as dest:
         source.backup(dest)
+    source.close()
+    dest.close()
     log.info("Backed up database before migration to %s", target)
+    for hook in AFTER_PRE_MIGRATION_BACKUP:
+        hook(path, target)
     return target
 
 

@@ -25,6 +25,18 @@ class Area:
     permission: str | None = None
 
 
+def _admin(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.admin import AdminArea
+
+    return AdminArea(ctx)
+
+
+def _caseload(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.caseload import CaseloadArea
+
+    return CaseloadArea(ctx)
+
+
 def _patients(ctx: AppContext) -> QWidget:
     from pcn_assistant.gui.areas.patients import PatientsArea
 
@@ -32,10 +44,7 @@ def _patients(ctx: AppContext) -> QWidget:
 
 
 AREAS: list[Area] = [
-    Area("caseload", "Caseload", placeholder(
-        "Caseload",
-        "Your caseload and worklists: who is due today, who is overdue, who has not been "
-        "reached, and each person's plan, contacts and referrals."), security.CASELOAD_READ),
+    Area("caseload", "Caseload", _caseload, security.CASELOAD_READ),
     Area("find_people", "Find people", placeholder(
         "Find people",
         "Risk-stratified cohorts (eFI, Cambridge Multimorbidity Score and the PCN priority "
@@ -61,9 +70,7 @@ AREAS: list[Area] = [
         "Imports",
         "Import practice extracts (EMIS Web and SystmOne reports), coded events, indicator "
         "data and directories, and see past imports."), security.IMPORTS_RUN),
-    Area("admin", "Admin", placeholder(
-        "Admin",
-        "Users and roles, the audit trail, settings and backups."), security.USERS_ADMIN),
+    Area("admin", "Admin", _admin, security.USERS_ADMIN),
 ]
 
 

@@ -43,11 +43,17 @@ DemoPart = Callable[[DemoContext], None]
 
 
 def _parts() -> list[tuple[str, DemoPart]]:
+    from pcn_assistant.services.demo import caseload as caseload_demo
+    from pcn_assistant.services.demo import indicators as indicators_demo
     from pcn_assistant.services.demo import patients, practices
+    from pcn_assistant.services.demo import users as demo_users
 
     return [
         ("practices", practices.build),
+        ("users", demo_users.build),
         ("patients", patients.build),
+        ("caseload", caseload_demo.build),
+        ("indicators", indicators_demo.build),
     ]
 
 

@@ -1,10 +1,11 @@
-"""Import batches: one row per file imported, with the rows it rejected kept whole."""
+"""Import batches: one row per file imported, with the rows it rejected kept whole,
+and the history of what each patient import changed."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pcn_assistant.store.base import Base, utcnow
@@ -43,3 +44,17 @@ class ImportRejectedRow(Base):
     reasons: Mapped[str] = mapped_column(Text)
 
     batch: Mapped[ImportBatch] = relationship(back_populates="rejected_rows")
+
+
+class ImportChange(Base):
+    """One patient record an import changed: added, updated (old and new values of each
+    field that changed), left (missing from a practice's full list) or returned."""
+
+    __tablename__ = "import_change"
+    __table_args__ = (Index("ix_import_change_patient_batch", "patient_id", "batch_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))  # added, updated, left, returned
+    changes: Mapped[dict | None] = mapped_column(JSON)  # field -> [old, new]

@@ -1,0 +1,9 @@
+"""Benchmark cases, one module per area, in the order they run.
+
+Each module lists its ``Case`` classes in ``CASES``. A feature that lands adds its
+cases to its module here (or a new module to ``CASE_MODULES``).
+"""
+
+from bench.cases import caseload, imports, memory, patients, startup, variation
+
+CASE_MODULES = [startup, patients, imports, caseload, variation, memory]

@@ -1,0 +1,159 @@
+"""Caseload: open a person record, save a contact, export the caseload to .xlsx.
+
+These write (opening a record is audited), so each works on its own copy of the demo
+database. Setup gives one person an open episode with a dozen contacts, so the record
+has something to read, unless the demo data already holds caseload episodes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bench.cases.support import entry_point, module_exists, open_db
+from bench.datasets import remove_database
+from bench.runner import Case, NotAvailable
+
+CASELOAD = "pcn_assistant.services.caseload"
+SEEDED_CONTACTS = 12
+
+
+def bench_actor():  # noqa: ANN201 - Actor
+    """A link worker: the role that opens records, logs contacts and exports the caseload."""
+    from pcn_assistant.services.security import LINK_WORKER, Actor
+
+    return Actor(name="bench-link-worker", role=LINK_WORKER)
+
+
+class _CaseloadCase(Case):
+    needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def available(self) -> str | None:
+        if not module_exists(CASELOAD):
+            return f"{CASELOAD} has not landed"
+        try:
+            self.fns = {names[0]: entry_point(module, *names) for module, names in self.needs}
+        except NotAvailable as why:
+            return str(why)
+        return None
+
+    def open_copy(self) -> None:
+        self.path = self.env.datasets.working_copy(self.env.datasets.demo_db(self.size), self.key)
+        self.db = open_db(self.path)
+        self.actor = bench_actor()
+
+    def busy_person(self) -> tuple[int, int]:
+        """(patient id, open episode id) of a person with a record worth reading."""
+        from sqlalchemy import func, select
+
+        from pcn_assistant.store.models.caseload import Episode, EpisodeContact
+        from pcn_assistant.store.models.patient import Patient, PatientCondition
+
+        with self.db.session() as session:
+            found = session.execute(
+                select(Episode.patient_id, Episode.id).join(EpisodeContact, EpisodeContact.episode_id == Episode.id)
+                .where(Episode.closed_on.is_(None)).group_by(Episode.id)
+                .order_by(func.count(EpisodeContact.id).desc()).limit(1)
+            ).first()
+            if found:
+                return found[0], found[1]
+            patient_id = session.execute(
+                select(Patient.id).join(PatientCondition, PatientCondition.patient_id == Patient.id)
+                .where(Patient.registration_status == "registered")
+                .group_by(Patient.id).order_by(func.count().desc()).limit(1)
+            ).scalar_one()
+        enrol = entry_point(f"{CASELOAD}.episodes", "enrol_patients")
+        record = entry_point(f"{CASELOAD}.contacts", "record_contact")
+        referred = datetime.now() - timedelta(days=60)
+        episode_id = enrol(self.db, self.actor, [patient_id], "Bench Coordinator",
+                           referred_on=referred.date()).episode_ids[0]
+        for n in range(SEEDED_CONTACTS):
+            kind = "unsuccessful" if n % 4 == 3 else "phone"
+            record(self.db, self.actor, episode_id, contact_at=referred + timedelta(days=4 * n, hours=2),
+                   contact_type=kind, duration_minutes=15, note=f"Bench contact {n}")
+        return patient_id, episode_id
+
+    def teardown(self) -> None:
+        if getattr(self, "db", None) is not None:
+            self.db.dispose()
+            remove_database(self.path)
+
+
+class OpenPerson(_CaseloadCase):
+    key = "open_person"
+    title = "Open a person record"
+    targets = (0.100, 0.100)
+    needs = ((f"{CASELOAD}.person", ("open_person",)),)
+
+    def setup(self) -> None:
+        self.open_copy()
+        self.patient_id, _episode = self.busy_person()
+
+    def run(self) -> None:
+        record = self.fns["open_person"](self.db, self.actor, self.patient_id)
+        if record.patient_id != self.patient_id:
+            raise RuntimeError("opened the wrong record")
+
+    def note(self) -> str:
+        return f"service open_person (audited read of the whole record), person with {SEEDED_CONTACTS}+ contacts"
+
+
+class SaveContact(_CaseloadCase):
+    key = "save_contact"
+    title = "Save a contact"
+    targets = (0.100, 0.100)
+    needs = ((f"{CASELOAD}.contacts", ("record_contact",)),)
+
+    def setup(self) -> None:
+        self.open_copy()
+        _patient, self.episode_id = self.busy_person()
+        self.count = 0
+
+    def run(self) -> None:
+        self.count += 1
+        self.fns["record_contact"](
+            self.db, self.actor, self.episode_id, contact_at=datetime.now().replace(microsecond=0)
+            - timedelta(minutes=self.count), contact_type="phone", duration_minutes=20,
+            note="Talked through the walking group; will call back next week.")
+
+    def note(self) -> str:
+        return "service record_contact on an open episode (audited, one transaction)"
+
+
+class CaseloadExport(_CaseloadCase):
+    key = "caseload_export"
+    title = "Caseload export to .xlsx"
+    targets = (7.0, None)
+    needs = ((f"{CASELOAD}.export", ("export_caseload",)),
+             (f"{CASELOAD}.episodes", ("enrol_patients",)))
+
+    def setup(self) -> None:
+        from sqlalchemy import select
+
+        from pcn_assistant.store.models.patient import Patient
+
+        self.open_copy()
+        with self.db.session() as session:
+            ids = list(session.execute(select(Patient.id).where(Patient.registration_status == "registered")).scalars())
+        self.fns["enrol_patients"](self.db, self.actor, ids, "Bench Coordinator")
+        self.out = self.env.datasets.work_dir / f"caseload-{self.size}.xlsx"
+        self.rows = 0
+
+    def prepare(self) -> None:
+        self.out.unlink(missing_ok=True)
+
+    def run(self) -> None:
+        result = self.fns["export_caseload"](self.db, self.actor, self.out)
+        self.rows = getattr(result, "rows", 0)
+        if not Path(self.out).exists():
+            raise RuntimeError("no workbook written")
+
+    def teardown(self) -> None:
+        self.out.unlink(missing_ok=True)
+        super().teardown()
+
+    def note(self) -> str:
+        return f"export_caseload: {self.rows:,} episode rows (every registered patient enrolled) to a real .xlsx"
+
+
+CASES = [OpenPerson, SaveContact, CaseloadExport]

@@ -1,0 +1,33 @@
+"""Peak resident memory with the database open in the GUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.cases.support import run_probe
+from bench.runner import Case
+
+
+class PeakMemory(Case):
+    key = "peak_memory"
+    title = "Peak resident memory, database open in the GUI"
+    unit = "MB"
+    targets = (500, 500)
+
+    def setup(self) -> None:
+        self.database = self.env.datasets.demo_db(self.size)
+
+    def run(self) -> float:
+        _started, report = run_probe("memory", self.database)
+        self._areas = report.get("areas", [])
+        return report["peak_mb"]
+
+    def note(self) -> str:
+        return ("separate process: every area visited, Patients searched, sorted and scrolled to the end; "
+                f"areas: {', '.join(getattr(self, '_areas', []))}")
+
+    def profile(self, out: Path) -> Path | None:
+        return None  # memory, not time: a time profile says nothing useful here
+
+
+CASES = [PeakMemory]

@@ -1,0 +1,127 @@
+"""The caseload's view of risk stratification (issue 4), imported lazily so the caseload
+works on a database or build without it: the person's tier, points and reasons for
+the banner, and the "tier 3 not on any caseload" worklist.
+
+The ranked list reads the latest assessment per person (``is_latest``) and pages by
+``rank_key`` (larger = higher priority), which the risk area indexes for this.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import exists, func, inspect, select
+
+from pcn_assistant.core import caseload as rules
+from pcn_assistant.services.patients import display_name
+from pcn_assistant.store.models.caseload import Episode
+from pcn_assistant.store.models.organisation import Practice
+from pcn_assistant.store.models.patient import REGISTERED, Patient
+
+if TYPE_CHECKING:
+    from pcn_assistant.services.caseload.worklists import WorklistFilter, WorklistRow
+    from pcn_assistant.services.security import Actor
+    from pcn_assistant.store.engine import Database
+
+TIER3 = 3
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    tier: int | None
+    points: int | None
+    reasons: tuple[str, ...]
+    assessed_on: date | None
+    pinned_reason: str | None = None
+    efi_category: str | None = None
+    cms_score: float | None = None
+
+
+def _models():  # noqa: ANN202 - the risk models module, or None
+    try:
+        return importlib.import_module("pcn_assistant.store.models.risk")
+    except ImportError:
+        return None
+
+
+def available() -> bool:
+    return _models() is not None and hasattr(_models(), "RiskAssessment")
+
+
+def _has_table(session, model) -> bool:  # noqa: ANN001
+    return inspect(session.connection()).has_table(model.__tablename__)
+
+
+def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN001
+    """The person's latest assessment, or None when there is none (or no risk feature)."""
+    if not available() or not _has_table(session, _models().RiskAssessment):
+        return None
+    assessment = _models().RiskAssessment
+    row = session.execute(
+        select(assessment).where(assessment.patient_id == patient_id, assessment.is_latest.is_(True))
+        .order_by(assessment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    return RiskSummary(
+        tier=row.tier, points=row.points,
+        reasons=tuple(line for line in (row.reasons or "").splitlines() if line.strip()),
+        assessed_on=row.assessed_on, pinned_reason=row.pinned_reason,
+        efi_category=row.efi_category, cms_score=row.cms_score,
+    )
+
+
+def _tier3_query(conditions: list):  # noqa: ANN202
+    assessment = _models().RiskAssessment
+    on_caseload = exists().where(Episode.patient_id == assessment.patient_id, Episode.status != rules.CLOSED)
+    return (
+        select(assessment.patient_id, assessment.points, assessment.age, assessment.reasons,
+               assessment.pinned_reason, assessment.rank_key, Patient.nhs_number, Patient.given_name,
+               Patient.family_name, Practice.ods_code)
+        .join(Patient, Patient.id == assessment.patient_id)
+        .join(Practice, Practice.id == Patient.practice_id)
+        .where(assessment.is_latest.is_(True), assessment.tier == TIER3,
+               Patient.registration_status == REGISTERED, ~on_caseload, *conditions)
+    )
+
+
+def count_tier3_not_on_caseload(db: Database, actor: Actor, flt: WorklistFilter, conditions: list) -> int:
+    """Tier 3 people with no open episode (the coordinator filter does not apply: nobody holds them)."""
+    with db.session() as session:
+        if not _has_table(session, _models().RiskAssessment):
+            return 0
+        return session.execute(select(func.count()).select_from(_tier3_query(conditions).subquery())).scalar_one()
+
+
+def page_tier3_not_on_caseload(
+    db: Database, actor: Actor, flt: WorklistFilter, conditions: list, *, sort_key: str,
+    descending: bool, offset: int, limit: int, today: date,
+) -> list[WorklistRow]:
+    from pcn_assistant.services.caseload.worklists import WorklistRow
+
+    assessment = _models().RiskAssessment
+    sorts = {
+        # Highest priority first when sorted "ascending" by points, as the ranked list reads.
+        "points": (assessment.rank_key.asc() if descending else assessment.rank_key.desc(),),
+        "age": (assessment.age.desc() if descending else assessment.age.asc(),),
+        "nhs_number": (Patient.nhs_number.desc() if descending else Patient.nhs_number.asc(),),
+        "practice": (Practice.ods_code.desc() if descending else Practice.ods_code.asc(),),
+    }
+    name_order = (Patient.family_name_lc, Patient.given_name_lc)
+    order = sorts.get(sort_key) or tuple(c.desc() if descending else c.asc() for c in name_order)
+    with db.session() as session:
+        if not _has_table(session, assessment):
+            return []
+        rows = session.execute(_tier3_query(conditions).order_by(*order, assessment.patient_id)
+                               .offset(offset).limit(limit)).all()
+    result = []
+    for (patient_id, points, age, reasons, pinned, _rank, nhs, given, family, practice) in rows:
+        lines = [line for line in (reasons or "").splitlines() if line.strip()]
+        why = "; ".join(([pinned] if pinned else []) + lines[:3])
+        result.append(WorklistRow(patient_id=patient_id, episode_id=None, nhs_number=nhs,
+                                  name=display_name(given, family), practice=practice, age=age,
+                                  points=points, reasons=why))
+    return result

@@ -1,0 +1,1 @@
+"""The VCF directory: Open Referral UK import and export, manual editing and search."""

@@ -1,0 +1,97 @@
+"""Fast set-at-a-time writes inside the caller's transaction.
+
+The ORM's ``add_all`` takes about 5 s for 50,000 patients; Core ``insert`` with dicts
+about 2 s, mostly in per-row type processing. Here rows are plain tuples already in
+the form the database stores (ISO date text on SQLite, 0/1 booleans), handed to the
+driver's ``executemany``. Everything runs on the session's connection, so it commits
+or rolls back with the rest of the import.
+
+On SQLite a load that more than doubles a table drops that table's secondary indexes
+first and rebuilds them after (from their own ``CREATE INDEX`` text, so indexes other
+features add are kept too): sorting once is about twice as fast as maintaining seven
+B-trees row by row. DDL is transactional in SQLite, so a rollback restores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+IN_CHUNK = 5000
+REBUILD_INDEXES_FROM = 5000
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def marker(session: Session) -> str:
+    return "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+
+
+def stored_timestamp(session: Session, value: datetime) -> object:
+    """A timestamp as SQLAlchemy stores it on this backend."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f") if is_sqlite(session) else value
+
+
+def stored_date(session: Session, value: date | str | None) -> object:
+    if value is None:
+        return None
+    if is_sqlite(session):
+        return value if isinstance(value, str) else value.isoformat()
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def execute_many(session: Session, sql: str, rows: Sequence[tuple]) -> None:
+    """``sql`` uses ``{}`` where each parameter goes; ``rows`` are tuples in that order."""
+    if not rows:
+        return
+    statement = sql.replace("{}", marker(session))
+    session.connection().exec_driver_sql(statement, list(rows))
+
+
+def insert_sql(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('{}' for _ in columns)})"
+
+
+def select_in(session: Session, sql: str, values: Sequence[object]) -> list[tuple]:
+    """Run ``sql`` (with one ``IN ({in})``) over ``values`` in chunks; all rows back."""
+    rows: list[tuple] = []
+    mark = marker(session)
+    connection = session.connection()
+    values = list(values)
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start:start + IN_CHUNK]
+        statement = sql.replace("{in}", ", ".join(mark for _ in chunk))
+        rows.extend(tuple(r) for r in connection.exec_driver_sql(statement, tuple(chunk)).fetchall())
+    return rows
+
+
+def scalar(session: Session, sql: str) -> object:
+    return session.connection().exec_driver_sql(sql).scalar()
+
+
+@contextmanager
+def bulk_load(session: Session, table: str, incoming: int) -> Iterator[None]:
+    """Around a large insert into ``table``: drop its indexes on SQLite, rebuild after."""
+    if not is_sqlite(session) or incoming < REBUILD_INDEXES_FROM:
+        yield
+        return
+    existing = scalar(session, f"SELECT count(*) FROM {table}") or 0
+    if incoming < existing:
+        yield
+        return
+    indexes = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"),
+        {"t": table},
+    ).all()
+    connection = session.connection()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)

@@ -1,0 +1,1 @@
+"""Social prescribing referrals: lifecycle, capacity, returns workbooks, outcomes and GP coding."""

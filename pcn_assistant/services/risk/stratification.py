@@ -1,0 +1,233 @@
+"""Stratify the registered population: one query in, vectorised scoring, one bulk write.
+
+1. **Read**: a single SELECT returns every registered patient with their conditions
+   summed into bit masks by the database, and their current (latest) assessment's
+   id, points and fingerprint.
+2. **Score**: ``core.risk.assess`` (numpy/pandas, no row loops).
+3. **Write**: only people whose assessment changed get a new row (Core executemany);
+   the rows they supersede lose ``is_latest``. A ``RiskRun`` records the model,
+   settings and tier counts, and the audit trail records the run.
+
+``stratify_steps`` is a generator yielding ``(done, total, label)`` for the GUI's
+progress dialog; Cancel closes it inside the transaction, so nothing is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import BigInteger, String, and_, case, cast, func, select
+from sqlalchemy.orm import Session, aliased
+
+from pcn_assistant.core.conditions import conditions
+from pcn_assistant.core.risk import assess, load_model
+from pcn_assistant.core.risk.assess import ages_on, condition_bit_groups, decode_condition_bits
+from pcn_assistant.core.risk.priority import POINT_COLUMNS, PriorityModel
+from pcn_assistant.core.risk.tiers import tier_counts
+from pcn_assistant.services import audit
+from pcn_assistant.services.risk.bulk import fetch_frame, insert_columns, set_column_by_id
+from pcn_assistant.services.risk.settings import TierSettings, read_tier_settings
+from pcn_assistant.services.security import RISK_RUN, Actor, requires
+from pcn_assistant.store.engine import Database
+from pcn_assistant.store.models import Patient, PatientCondition
+from pcn_assistant.store.models.patient import REGISTERED
+from pcn_assistant.store.models.risk import RiskAssessment, RiskRun
+
+STEPS = 4
+# Columns whose change means a new assessment row (with the model id and version).
+FINGERPRINT_COLUMNS = (
+    "age", "points", *POINT_COLUMNS, "efi_deficits", "efi_deficit_mask", "frailty_level",
+    "cms_condition_mask", "emergency_admissions_12m", "ae_attendances_12m", "medication_count",
+    "tier", "pinned_reason", "reasons",
+)
+PATIENT_INPUTS = (
+    "lives_alone", "is_carer", "has_carer", "housebound", "care_home", "palliative_care",
+    "learning_disability", "medication_count", "ae_attendances_12m", "emergency_admissions_12m",
+    "frailty_coded", "imd_decile",
+)
+
+
+@dataclass(frozen=True)
+class StratifyResult:
+    run_id: int
+    assessed: int
+    changed: int
+    tiers: dict[str, int]
+    model: str
+    assessed_on: date
+    duration_s: float
+
+    def as_json(self) -> dict:
+        return {"assessed": self.assessed, "tiers": self.tiers, "duration_s": round(self.duration_s, 3),
+                "changed": self.changed, "model": self.model, "assessed_on": self.assessed_on.isoformat(),
+                "run_id": self.run_id}
+
+
+def read_population(session: Session) -> pd.DataFrame:
+    """Every registered patient with condition masks and their latest assessment, in one query."""
+    groups = condition_bit_groups([c.key for c in conditions()])
+    masks = []
+    for index, keys in enumerate(groups):
+        bits = {key: 1 << bit for bit, key in enumerate(keys)}
+        summed = func.sum(case(bits, value=PatientCondition.condition_key, else_=0)) if bits else func.sum(0)
+        masks.append(cast(summed, BigInteger).label(f"mask{index}"))
+    held = select(PatientCondition.patient_id, *masks).group_by(PatientCondition.patient_id).subquery()
+    latest = aliased(RiskAssessment)
+    stmt = (
+        select(
+            Patient.id.label("patient_id"), Patient.nhs_number,
+            cast(Patient.date_of_birth, String).label("date_of_birth"),
+            *(getattr(Patient, name) for name in PATIENT_INPUTS),
+            *(func.coalesce(held.c[f"mask{i}"], 0).label(f"mask{i}") for i in range(len(groups))),
+            func.coalesce(latest.id, 0).label("prev_id"), latest.points.label("prev_points"),
+            func.coalesce(latest.fingerprint, 0).label("prev_fingerprint"),
+        )
+        .outerjoin(held, held.c.patient_id == Patient.id)
+        .outerjoin(latest, and_(latest.patient_id == Patient.id, latest.is_latest.is_(True)))
+        .where(Patient.registration_status == REGISTERED)
+        .order_by(Patient.id)
+    )
+    frame = fetch_frame(session, stmt)
+    frame.attrs["condition_groups"] = groups
+    return frame
+
+
+def score_population(frame: pd.DataFrame, model: PriorityModel, settings: TierSettings,
+                     as_of: date) -> pd.DataFrame:
+    """Assess a frame from ``read_population`` and work out which rows changed."""
+    groups = frame.attrs.get("condition_groups") or condition_bit_groups([c.key for c in conditions()])
+    flags = decode_condition_bits([frame[f"mask{i}"] for i in range(len(groups))], groups)
+    inputs = frame.drop(columns=[f"mask{i}" for i in range(len(groups))])
+    inputs["age"] = ages_on(inputs["date_of_birth"], as_of)
+    scored = assess(inputs, flags, model, settings.tier3_percent, settings.tier2_percent)
+    scored["fingerprint"] = fingerprint(scored, model)
+    had_row = scored["prev_id"].to_numpy(dtype=np.int64) != 0
+    same = scored["prev_fingerprint"].to_numpy(dtype=np.int64) == scored["fingerprint"].to_numpy()
+    scored["changed"] = ~(had_row & same)
+    return scored
+
+
+def fingerprint(scored: pd.DataFrame, model: PriorityModel) -> np.ndarray:
+    """A 64-bit hash of everything an assessment says, to write only what changed."""
+    content = scored.loc[:, list(FINGERPRINT_COLUMNS)].astype(object).where(scored.loc[:, list(FINGERPRINT_COLUMNS)].notna(), None)
+    hashed = pd.util.hash_pandas_object(content, index=False).to_numpy(dtype=np.uint64)
+    salt = int(pd.util.hash_array(np.array([model.label], dtype=object))[0])
+    return (hashed ^ np.uint64(salt)).view(np.int64)
+
+
+def _nullable_ints(series: pd.Series) -> list:
+    values = pd.to_numeric(series, errors="coerce")
+    missing = values.isna().to_numpy()
+    whole = values.fillna(0).astype(np.int64).tolist()
+    return [None if gone else value for value, gone in zip(whole, missing, strict=True)]
+
+
+def _nullable_floats(series: pd.Series) -> list:
+    values = pd.to_numeric(series, errors="coerce").astype(float)
+    missing = values.isna().to_numpy()
+    return [None if gone else value for value, gone in zip(values.tolist(), missing, strict=True)]
+
+
+def _nullable_objects(series: pd.Series) -> list:
+    missing = (series.isna() | (series.astype(object) == "")).to_numpy()
+    return [None if gone else value for value, gone in zip(series.tolist(), missing, strict=True)]
+
+
+def assessment_columns(changed: pd.DataFrame, model: PriorityModel, run_id: int,
+                       assessed_on: object) -> dict[str, list]:
+    """The INSERT values for the changed rows, column by column, as plain Python values."""
+    size = len(changed)
+    return {
+        "patient_id": changed["patient_id"].astype(np.int64).tolist(),
+        "run_id": [run_id] * size,
+        "assessed_on": [assessed_on] * size,
+        "model_id": [model.id] * size,
+        "model_version": [model.version] * size,
+        "age": changed["age"].astype(np.int64).tolist(),
+        "points": changed["points"].astype(np.int64).tolist(),
+        "previous_points": _nullable_ints(changed["prev_points"]),
+        **{name: changed[name].astype(np.int64).tolist() for name in POINT_COLUMNS},
+        "efi_deficits": _nullable_ints(changed["efi_deficits"]),
+        "efi_score": _nullable_floats(changed["efi_score"]),
+        "efi_category": _nullable_objects(changed["efi_category"]),
+        "efi_deficit_mask": _nullable_ints(changed["efi_deficit_mask"]),
+        "frailty_level": _nullable_objects(changed["frailty_level"]),
+        "cms_score": _nullable_floats(changed["cms_score"]),
+        "cms_condition_mask": _nullable_ints(changed["cms_condition_mask"]),
+        "emergency_admissions": _nullable_ints(changed["emergency_admissions_12m"]),
+        "ae_attendances": _nullable_ints(changed["ae_attendances_12m"]),
+        "medication_count": _nullable_ints(changed["medication_count"]),
+        "tier": _nullable_ints(changed["tier"]),
+        "pinned_reason": _nullable_objects(changed["pinned_reason"]),
+        "reasons": changed["reasons"].tolist(),
+        "rank_key": changed["rank_key"].astype(np.int64).tolist(),
+        "fingerprint": changed["fingerprint"].astype(np.int64).tolist(),
+        "is_latest": [True] * size,
+    }
+
+
+def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityModel, run: RiskRun) -> int:
+    """Supersede and insert the changed rows; returns how many were written."""
+    changed = scored.loc[scored["changed"].to_numpy()]
+    superseded = [old for old in changed["prev_id"].astype(np.int64).tolist() if old]
+    table = RiskAssessment.__table__
+    set_column_by_id(session, table, "is_latest", False, superseded)
+    # SQLite stores dates as ISO text; PostgreSQL's driver adapts a date itself.
+    assessed_on = run.assessed_on.isoformat() if session.get_bind().dialect.name == "sqlite" else run.assessed_on
+    return insert_columns(session, table, assessment_columns(changed, model, run.id, assessed_on))
+
+
+def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
+                   model: PriorityModel | None = None) -> Iterator[tuple[int, int, str]]:
+    """Stratify everyone registered; yields progress and returns a ``StratifyResult``."""
+    started = time.perf_counter()
+    as_of = as_of or date.today()
+    model = model or load_model()
+    yield 0, STEPS, "Reading patients"
+    with db.transaction() as session:
+        settings = read_tier_settings(session)
+        frame = read_population(session)
+        yield 1, STEPS, f"Scoring {len(frame):,} people"
+        scored = score_population(frame, model, settings, as_of)
+        yield 2, STEPS, "Saving assessments"
+        counts = tier_counts(scored["tier"].fillna(0).to_numpy(dtype=np.int64))
+        run = RiskRun(assessed_on=as_of, user_name=actor.name, model_id=model.id,
+                      model_version=model.version, tier3_percent=settings.tier3_percent,
+                      tier2_percent=settings.tier2_percent, assessed=len(scored),
+                      adults=int(scored["tier"].notna().sum()), changed=0,
+                      tier1=counts["1"], tier2=counts["2"], tier3=counts["3"])
+        session.add(run)
+        session.flush()
+        changed = write_assessments(session, scored, model, run)
+        run.changed = changed
+        run.duration_s = round(time.perf_counter() - started, 3)
+        audit.record(session, actor, "risk.stratify", entity="risk_run", entity_id=run.id,
+                     summary=f"{len(scored)} assessed with {model.label}, {changed} changed; "
+                             f"tier 3 {counts['3']}, tier 2 {counts['2']}, tier 1 {counts['1']}")
+        yield 3, STEPS, "Committing"
+    duration = time.perf_counter() - started
+    yield STEPS, STEPS, "Done"
+    return StratifyResult(run_id=run.id, assessed=len(scored), changed=changed, tiers=counts,
+                          model=model.label, assessed_on=as_of, duration_s=duration)
+
+
+@requires(RISK_RUN)
+def stratify_progress(db: Database, actor: Actor, *, as_of: date | None = None) -> Iterator[tuple[int, int, str]]:
+    """The GUI's entry point: a generator for ``gui.tasks.run_task``."""
+    return stratify_steps(db, actor, as_of=as_of)
+
+
+@requires(RISK_RUN)
+def stratify(db: Database, actor: Actor, *, as_of: date | None = None) -> StratifyResult:
+    """Stratify now and return the result (the CLI, hooks and benchmarks call this)."""
+    steps = stratify_steps(db, actor, as_of=as_of)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value

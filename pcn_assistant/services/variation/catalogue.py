@@ -1,0 +1,142 @@
+"""The indicator catalogue: ``resources/indicators.csv`` plus indicators users defined.
+
+A definition says how to compute and judge an indicator: proportion or rate, the
+multiplier (100 for a percentage, 1,000 for per 1,000), and the polarity that turns a
+significance label into "better" or "worse".
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pcn_assistant.assets import resource_path
+from pcn_assistant.core.stats.funnel import POLARITIES
+from pcn_assistant.services.security import VARIATION_READ, Actor, requires
+from pcn_assistant.store.engine import Database
+from pcn_assistant.store.models.variation import CATALOGUE, USER, Indicator
+
+TYPES = ("proportion", "rate")
+CATALOGUE_COLUMNS = ("code", "name", "type", "multiplier", "polarity", "unit", "description", "source")
+SOCIAL_PRESCRIBING = "social_prescribing_referrals"
+MAX_CODE_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    code: str
+    name: str
+    type: str
+    multiplier: float
+    polarity: str
+    unit: str = ""
+    description: str = ""
+    source: str = ""
+    origin: str = CATALOGUE
+
+    @property
+    def label(self) -> str:
+        """Name with its unit, for column headings and chart titles."""
+        return f"{self.name} ({self.unit})" if self.unit and self.unit not in self.name else self.name
+
+    def same_method(self, other: IndicatorDef) -> bool:
+        return (self.type, self.multiplier, self.polarity) == (other.type, other.multiplier, other.polarity)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def definition_problems(row: dict[str, str]) -> dict[str, str]:
+    """Column -> message for whatever makes a definition row unusable (empty if fine)."""
+    problems: dict[str, str] = {}
+    code = (row.get("code") or "").strip()
+    if not code:
+        problems["code"] = "an indicator code is required"
+    elif len(code) > MAX_CODE_LENGTH or any(ch.isspace() for ch in code):
+        problems["code"] = f"codes are up to {MAX_CODE_LENGTH} characters with no spaces"
+    if (row.get("type") or "").strip().lower() not in TYPES:
+        problems["type"] = "type must be proportion or rate"
+    try:
+        multiplier = float((row.get("multiplier") or "").replace(",", ""))
+        if not multiplier > 0:
+            raise ValueError
+    except ValueError:
+        problems["multiplier"] = "multiplier must be a number above 0 (100 for %, 1000 for per 1,000)"
+    if (row.get("polarity") or "").strip().lower() not in POLARITIES:
+        problems["polarity"] = "polarity must be " + ", ".join(POLARITIES)
+    return problems
+
+
+def definition_from_row(row: dict[str, str], origin: str = USER) -> IndicatorDef:
+    """A definition from a catalogue-format row already checked by ``definition_problems``."""
+    code = row["code"].strip()
+    return IndicatorDef(
+        code=code,
+        name=(row.get("name") or "").strip() or code,
+        type=row["type"].strip().lower(),
+        multiplier=float(row["multiplier"].replace(",", "")),
+        polarity=row["polarity"].strip().lower(),
+        unit=(row.get("unit") or "").strip(),
+        description=(row.get("description") or "").strip(),
+        source=(row.get("source") or "").strip(),
+        origin=origin,
+    )
+
+
+@cache
+def shipped_catalogue() -> dict[str, IndicatorDef]:
+    """The catalogue shipped in ``resources/indicators.csv``, in file order."""
+    with resource_path("indicators.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    catalogue: dict[str, IndicatorDef] = {}
+    for number, row in enumerate(rows, start=2):
+        problems = definition_problems(row)
+        if problems:
+            raise ValueError(f"resources/indicators.csv row {number}: {problems}")
+        definition = definition_from_row(row, CATALOGUE)
+        catalogue[definition.code] = definition
+    return catalogue
+
+
+def _from_model(model: Indicator) -> IndicatorDef:
+    return IndicatorDef(
+        code=model.code, name=model.name, type=model.type, multiplier=model.multiplier,
+        polarity=model.polarity, unit=model.unit, description=model.description,
+        source=model.source, origin=model.origin,
+    )
+
+
+def catalogue_in(session: Session | None) -> dict[str, IndicatorDef]:
+    """Shipped definitions first (they win for their own codes), then user-defined ones."""
+    merged = dict(shipped_catalogue())
+    if session is not None:
+        for model in session.execute(select(Indicator).order_by(Indicator.code)).scalars():
+            if model.code not in merged:
+                merged[model.code] = _from_model(model)
+    return merged
+
+
+def ensure_indicator(session: Session, definition: IndicatorDef) -> int:
+    """The id of the indicator row for ``definition``, creating or refreshing it."""
+    model = session.execute(select(Indicator).where(Indicator.code == definition.code)).scalar_one_or_none()
+    fields = definition.as_dict()
+    if model is None:
+        model = Indicator(**fields)
+        session.add(model)
+        session.flush()
+    else:
+        for key, value in fields.items():
+            if getattr(model, key) != value:
+                setattr(model, key, value)
+    return model.id
+
+
+@requires(VARIATION_READ)
+def list_indicators(db: Database, actor: Actor) -> list[IndicatorDef]:
+    """Every indicator a user can choose: the shipped catalogue and their own."""
+    with db.session() as session:
+        return list(catalogue_in(session).values())

@@ -1,0 +1,165 @@
+"""Turn numerators and denominators into the audit table, the same way every time.
+
+``compute_table`` is pure (pandas in, pandas out) and vectorised over every row of
+every indicator and period at once, so it is what benchmarks and the ``--indicators``
+mode call; the services in ``service.py`` only load rows and definitions around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from pcn_assistant.core.stats import (
+    assess,
+    funnel_limits,
+    proportion_intervals,
+    rate_intervals,
+    significance,
+)
+from pcn_assistant.core.stats.funnel import funnel_denominators
+from pcn_assistant.core.stats.intervals import WILSON, rate_method
+from pcn_assistant.errors import InvalidInput
+from pcn_assistant.services.variation.catalogue import IndicatorDef
+
+COLUMNS: Final = (
+    "practice_code", "indicator_code", "period", "numerator", "denominator", "value",
+    "lower_95", "upper_95", "lower_99_8", "upper_99_8", "method", "comparator",
+    "significance", "assessment", "suppressed",
+)
+SUPPRESSED_COLUMNS: Final = ("numerator", "value", "lower_95", "upper_95", "lower_99_8",
+                             "upper_99_8", "significance", "assessment")
+SUPPRESSION_MARK: Final = "*"
+NHS: Final = "nhs"
+NONE: Final = "none"
+SUPPRESSION_RULES: Final = {
+    NHS: ("NHS Digital disclosure control: a numerator of 1 to 7 is shown as *, and the value, "
+          "confidence intervals, significance and assessment derived from it are suppressed too. "
+          "0 is shown as 0. The PCN comparator is always computed from the true counts."),
+    NONE: "None: every count is shown. For internal use only; do not publish or share outside the PCN.",
+}
+INPUT_COLUMNS: Final = ("practice_code", "indicator_code", "period", "numerator", "denominator")
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """What a funnel plot needs for one indicator and period, from every practice's rows
+    (even when the table is restricted to one practice)."""
+
+    indicator_code: str
+    period: str
+    pooled: float  # per person (0-1 scale)
+    comparator: float  # in the indicator's multiplier units
+    min_denominator: float
+    max_denominator: float
+    practices: int
+
+
+def check_suppression(rule: str) -> str:
+    if rule not in SUPPRESSION_RULES:
+        raise InvalidInput(f"unknown suppression rule {rule!r}; use {' or '.join(SUPPRESSION_RULES)}")
+    return rule
+
+
+def compute_table(
+    records: pd.DataFrame, indicators: dict[str, IndicatorDef], *, suppression: str = NHS,
+) -> tuple[pd.DataFrame, dict[tuple[str, str], Funnel]]:
+    """The tidy audit table (columns ``COLUMNS``) and a funnel per indicator and period.
+
+    ``records`` has ``INPUT_COLUMNS``; every indicator code must be in ``indicators``.
+    Rows come out in catalogue order of indicator, then period, then practice code.
+    """
+    check_suppression(suppression)
+    if records.empty:
+        return pd.DataFrame(columns=list(COLUMNS)), {}
+    order = {code: i for i, code in enumerate(indicators)}
+    unknown = set(records["indicator_code"]) - set(order)
+    if unknown:
+        raise InvalidInput(f"no definition for indicator(s) {', '.join(sorted(unknown))}")
+    data = records.loc[:, list(INPUT_COLUMNS)].copy()
+    data["_order"] = data["indicator_code"].map(order)
+    data = data.sort_values(["_order", "period", "practice_code"], kind="stable").reset_index(drop=True)
+    x = data["numerator"].to_numpy(dtype=float)
+    n = data["denominator"].to_numpy(dtype=float)
+    codes = data["indicator_code"].to_numpy()
+    kind = np.array([indicators[c].type for c in codes])
+    multiplier = np.array([indicators[c].multiplier for c in codes], dtype=float)
+    polarity = np.array([indicators[c].polarity for c in codes], dtype=object)
+
+    groups = data.groupby(["indicator_code", "period"], sort=False)
+    pooled = (groups["numerator"].transform("sum") / groups["denominator"].transform("sum")).to_numpy(dtype=float)
+    comparator = pooled * multiplier
+
+    limits = {key: np.full(len(data), np.nan) for key in
+              ("value", "lower_0.95", "upper_0.95", "lower_0.998", "upper_0.998")}
+    method = np.full(len(data), None, dtype=object)
+    for kind_name, interval, method_of in (
+        ("proportion", proportion_intervals, lambda xs: np.full(len(xs), WILSON, dtype=object)),
+        ("rate", rate_intervals, rate_method),
+    ):
+        chosen = kind == kind_name
+        if chosen.any():
+            result = interval(x[chosen], n[chosen], multiplier[chosen])
+            for key, values in result.items():
+                limits[key][chosen] = values
+            method[chosen] = method_of(x[chosen])
+    labels = significance(comparator, limits["lower_0.95"], limits["upper_0.95"],
+                          limits["lower_0.998"], limits["upper_0.998"])
+    suppressed = (x > 0) & (x < 8) if suppression == NHS else np.zeros(len(data), dtype=bool)
+
+    table = pd.DataFrame({
+        "practice_code": data["practice_code"].astype(object),
+        "indicator_code": data["indicator_code"].astype(object),
+        "period": data["period"].astype(object),
+        "numerator": _counts(x),
+        "denominator": _counts(n),
+        "value": limits["value"],
+        "lower_95": limits["lower_0.95"],
+        "upper_95": limits["upper_0.95"],
+        "lower_99_8": limits["lower_0.998"],
+        "upper_99_8": limits["upper_0.998"],
+        "method": method,
+        "comparator": comparator,
+        "significance": labels,
+        "assessment": assess(labels, polarity),
+        "suppressed": suppressed,
+    })
+    if suppressed.any():
+        for column in SUPPRESSED_COLUMNS:
+            table[column] = table[column].astype(object)
+            table.loc[suppressed, column] = SUPPRESSION_MARK
+    return table, _funnels(data, pooled, comparator)
+
+
+def _counts(values: np.ndarray) -> np.ndarray:
+    """Whole counts as int (``65``, not ``65.0``) and estimated counts as given."""
+    return np.array([int(v) if float(v).is_integer() else float(v) for v in values], dtype=object)
+
+
+def _funnels(data: pd.DataFrame, pooled: np.ndarray, comparator: np.ndarray) -> dict[tuple[str, str], Funnel]:
+    frame = data.assign(_pooled=pooled, _comparator=comparator)
+    summary = frame.groupby(["indicator_code", "period"], sort=False).agg(
+        pooled=("_pooled", "first"), comparator=("_comparator", "first"),
+        low=("denominator", "min"), high=("denominator", "max"), practices=("practice_code", "size"))
+    return {
+        (code, period): Funnel(code, period, float(row.pooled), float(row.comparator),
+                               float(row.low), float(row.high), int(row.practices))
+        for (code, period), row in summary.iterrows()
+    }
+
+
+def funnel_lines(funnel: Funnel, definition: IndicatorDef, points: int = 40) -> pd.DataFrame:
+    """The pooled line and the 95% and 99.8% funnel limits across the practices'
+    denominator range (a little either side), ready to plot."""
+    denominators = funnel_denominators(funnel.min_denominator * 0.8, funnel.max_denominator * 1.1, points)
+    frame = {"denominator": denominators,
+             "comparator": np.full(len(denominators), funnel.comparator)}
+    for level, suffix in ((0.95, "95"), (0.998, "99_8")):
+        lower, upper = funnel_limits(definition.type, funnel.pooled, denominators,
+                                     definition.multiplier, level)
+        frame[f"lower_{suffix}"] = lower
+        frame[f"upper_{suffix}"] = upper
+    return pd.DataFrame(frame)

@@ -1,0 +1,271 @@
+"""One sheet per indicator: the practice table and a native Excel funnel plot per period.
+
+The plot's numbers live on a hidden "Chart data" sheet: the funnel lines (pooled
+value, 95% and 99.8% limits at 40 denominators across the practices' range) and one
+point per practice. Charts are openpyxl scatter charts, so Excel and LibreOffice draw
+them natively and a reader can click into the data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.legend import Legend, LegendEntry
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pcn_assistant.services.variation.catalogue import IndicatorDef
+from pcn_assistant.services.variation.compute import SUPPRESSION_MARK, Funnel, funnel_lines
+from pcn_assistant.services.variation.palette import LOOKS, look_for
+from pcn_assistant.services.variation.workbook_style import (
+    NOTE_FONT,
+    TITLE_FONT,
+    cell_style,
+    count_format,
+    page_setup,
+    set_widths,
+    value_format,
+    write_header,
+)
+
+TABLE_HEADERS = ["Period", "Practice code", "Practice name", "Numerator", "Denominator", "Value",
+                 "Lower 95%", "Upper 95%", "Lower 99.8%", "Upper 99.8%", "Method", "PCN value",
+                 "Significance", "Assessment"]
+TABLE_COLUMNS = ["period", "practice_code", "practice_name", "numerator", "denominator", "value",
+                 "lower_95", "upper_95", "lower_99_8", "upper_99_8", "method", "comparator",
+                 "significance", "assessment"]
+HEADER_ROW = 5
+CHART_COLUMNS = ("A", "G")  # two charts a row, under the table, within its width
+CHART_ROWS = 20  # rows each chart occupies, with a gap
+LABELLED_PRACTICES = 30  # above this, points are grouped by assessment without labels
+LINES = (("comparator", "PCN value (pooled)", "000000", "solid", 2.0),
+         ("lower_95", "95% limits", "7F7F7F", "dash", 1.25),
+         ("upper_95", None, "7F7F7F", "dash", 1.25),
+         ("lower_99_8", "99.8% limits", "404040", "solid", 1.25),
+         ("upper_99_8", None, "404040", "solid", 1.25))
+POLARITY_TEXT = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
+                 "no_judgement": "no judgement of better or worse"}
+
+
+class ChartData:
+    """The hidden sheet that holds every chart's numbers, block after block."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.sheet = workbook.create_sheet("Chart data")
+        self.sheet.sheet_state = "hidden"
+        self.next_row = 1
+
+    def add_lines(self, lines: pd.DataFrame, title: str) -> tuple[int, int]:
+        """Write funnel lines; returns their first and last data rows."""
+        self.sheet.cell(row=self.next_row, column=1, value=title)
+        headers = list(lines.columns)
+        for column, header in enumerate(headers, start=1):
+            self.sheet.cell(row=self.next_row + 1, column=column, value=header)
+        first = self.next_row + 2
+        for offset, values in enumerate(lines.itertuples(index=False)):
+            row = first + offset
+            for column, value in enumerate(values, start=1):
+                self.sheet.cell(row=row, column=column, value=float(value))
+        last = first + len(lines) - 1
+        self.next_row = last + 2
+        return first, last
+
+    def add_points(self, points: list[tuple[str, float, float]]) -> tuple[int, int]:
+        """Write (label, denominator, value) rows in columns H-J; returns first and last rows."""
+        first = self.next_row
+        for offset, (label, x, y) in enumerate(points):
+            self.sheet.cell(row=first + offset, column=8, value=label)
+            self.sheet.cell(row=first + offset, column=9, value=x)
+            self.sheet.cell(row=first + offset, column=10, value=y)
+        self.next_row = first + max(len(points), 1) + 1
+        return first, first + len(points) - 1
+
+
+def add_indicator_sheet(
+    sheet: Worksheet, definition: IndicatorDef, rows: pd.DataFrame, practices: dict[str, str],
+    funnels: dict[tuple[str, str], Funnel], chart_data: ChartData, highlight: str | None,
+) -> None:
+    """The practice table (latest period first) and a funnel plot for each period."""
+    sheet["A1"] = definition.label
+    sheet["A1"].font = TITLE_FONT
+    sheet["A2"] = definition.description
+    sheet["A3"] = (f"{definition.type.capitalize()} x{definition.multiplier:,g} ({definition.unit}); "
+                   f"{POLARITY_TEXT.get(definition.polarity, definition.polarity)}. "
+                   f"Source: {definition.source or 'not stated'}. Code: {definition.code}")
+    for cell in ("A2", "A3"):
+        sheet[cell].font = NOTE_FONT
+    write_header(sheet, HEADER_ROW, TABLE_HEADERS, height=32)
+    rows = rows.assign(practice_name=rows["practice_code"].map(practices).fillna(""))
+    rows = rows.sort_values(["period", "practice_code"], ascending=[False, True], kind="stable")
+    book = sheet.parent
+    number = cell_style(book, value_format(definition))
+    styles = {key: number for key in ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "comparator")}
+    styles["numerator"] = cell_style(book, count_format(rows["numerator"]))
+    styles["denominator"] = cell_style(book, count_format(rows["denominator"]))
+    centre, text = cell_style(book, centred=True), cell_style(book)
+    for r, record in enumerate(rows.loc[:, TABLE_COLUMNS].itertuples(index=False), start=HEADER_ROW + 1):
+        for c, (key, value) in enumerate(zip(TABLE_COLUMNS[:-1], record, strict=False), start=1):
+            cell = sheet.cell(row=r, column=c, value=_cell_value(value))
+            if value == SUPPRESSION_MARK or key in ("method", "significance"):
+                cell.style = centre
+            else:
+                cell.style = styles.get(key, text)
+        assessment = record[-1]
+        look = look_for(assessment)
+        cell = sheet.cell(row=r, column=len(TABLE_COLUMNS))
+        cell.value = assessment if look is None or assessment == SUPPRESSION_MARK else f"{look.symbol} {assessment}"
+        cell.style = cell_style(book, centred=look is not None and assessment == SUPPRESSION_MARK, look=look)
+    last_row = HEADER_ROW + max(len(rows), 1)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(TABLE_HEADERS))}{last_row}"
+    set_widths(sheet, [11, 10, 30, 11, 12, 9, 9, 9, 9, 9, 8, 9, 15, 17])
+
+    periods = [p for p in sorted(set(rows["period"]), reverse=True) if (definition.code, p) in funnels]
+    top = last_row + 2
+    sheet.cell(row=top, column=1, value="Funnel plots: each practice against the pooled PCN value, "
+                                         "with 95% and 99.8% limits").font = TITLE_FONT
+    for index, period in enumerate(periods):
+        chart = funnel_chart(definition, period, funnels[(definition.code, period)],
+                             rows[rows["period"] == period], chart_data, highlight)
+        anchor_row = top + 2 + (index // 2) * CHART_ROWS
+        sheet.add_chart(chart, f"{CHART_COLUMNS[index % 2]}{anchor_row}")
+    bottom = top + 1 + ((len(periods) + 1) // 2) * CHART_ROWS
+    page_setup(sheet, title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+               print_area=f"A1:{get_column_letter(len(TABLE_HEADERS))}{bottom}")
+
+
+def _cell_value(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def funnel_chart(
+    definition: IndicatorDef, period: str, funnel: Funnel, rows: pd.DataFrame,
+    chart_data: ChartData, highlight: str | None,
+) -> ScatterChart:
+    lines = funnel_lines(funnel, definition)
+    data = chart_data.sheet
+    first, last = chart_data.add_lines(lines, f"{definition.code} {period}")
+    chart = ScatterChart(scatterStyle="lineMarker")
+    chart.title = _title(f"{definition.name}, {period}", 1100)
+    chart.style = 2
+    chart.height, chart.width = 9.5, 15.5
+    chart.x_axis.title = "Denominator"
+    chart.y_axis.title = definition.unit or "Value"
+    chart.x_axis.number_format = "#,##0"
+    chart.y_axis.number_format = value_format(definition).replace("0.000", "0.00")
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    x_ref = Reference(data, min_col=1, min_row=first, max_row=last)
+    legend_hidden: list[int] = []
+    for name, title, colour, dash, width in LINES:
+        column = list(lines.columns).index(name) + 1
+        series = Series(Reference(data, min_col=column, min_row=first, max_row=last), x_ref,
+                        title=title or "")
+        series.marker.symbol = "none"
+        series.smooth = False
+        series.graphicalProperties = GraphicalProperties(
+            ln=LineProperties(solidFill=colour, prstDash=dash, w=int(width * 12700)))
+        if title is None:
+            legend_hidden.append(len(chart.series))
+        chart.series.append(series)
+
+    shown = rows[rows["value"] != SUPPRESSION_MARK]
+    points = [(code, float(x), float(y)) for code, x, y, _a in
+              shown.loc[:, ["practice_code", "denominator", "value", "assessment"]].itertuples(index=False)]
+    assessments = list(shown["assessment"])
+    p_first, _p_last = chart_data.add_points(points)
+    if len(points) <= LABELLED_PRACTICES:
+        for offset, ((code, _x, _y), assessment) in enumerate(zip(points, assessments, strict=True)):
+            row = p_first + offset
+            series = _point_series(data, row, row, code, LOOKS.get(assessment), big=code == highlight)
+            series.dLbls = DataLabelList(showSerName=True, showVal=False, showLegendKey=False,
+                                         showCatName=False, showPercent=False, dLblPos="r")
+            legend_hidden.append(len(chart.series))
+            chart.series.append(series)
+    else:
+        for assessment, look in LOOKS.items():
+            chosen = [i for i, a in enumerate(assessments) if a == assessment]
+            for start, end in _runs(chosen):
+                series = _point_series(data, p_first + start, p_first + end, assessment, look)
+                chart.series.append(series)
+    chart.legend = Legend()
+    chart.legend.position = "b"
+    chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in legend_hidden]
+    low, high, step = _y_range(definition, lines, [y for _c, _x, y in points])
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit = low, high, step
+    low, high, step = nice_range(float(lines["denominator"].iloc[0]), float(lines["denominator"].iloc[-1]))
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max, chart.x_axis.majorUnit = low, high, step
+    return chart
+
+
+def _title(text: str, size: int) -> Title:
+    """A chart title in a set size (hundredths of a point); Excel's default is 18 pt."""
+    properties = CharacterProperties(sz=size, b=True)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=properties),
+                          r=[RegularTextRun(rPr=properties, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _point_series(data: Worksheet, first: int, last: int, title: str, look, big: bool = False) -> Series:  # noqa: ANN001
+    series = Series(Reference(data, min_col=10, min_row=first, max_row=last),
+                    Reference(data, min_col=9, min_row=first, max_row=last), title=title)
+    series.marker.symbol = look.marker if look else "circle"
+    series.marker.size = 11 if big else 8
+    fill = look.point_colour if look else "7F7F7F"
+    series.marker.graphicalProperties = GraphicalProperties(
+        solidFill=fill, ln=LineProperties(solidFill="000000", w=9525))
+    series.smooth = False
+    series.graphicalProperties = GraphicalProperties(ln=LineProperties(noFill=True))
+    return series
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs in sorted indices, as (first, last) pairs."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def nice_range(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
+    """Axis bounds on whole multiples of a 1-2-5 step, about ``ticks`` steps apart."""
+    span = max(high - low, 1e-9)
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def _y_range(definition: IndicatorDef, lines: pd.DataFrame, values: list[float]) -> tuple[float, float, float]:
+    """A y-axis that shows every point and the funnel without wasting the plot on the
+    far-out tip of the 99.8% limits at the smallest denominators."""
+    inner = lines.iloc[len(lines) // 6:]
+    candidates = [*values, float(inner["lower_99_8"].min()), float(inner["upper_99_8"].max())]
+    low, high = min(candidates), max(candidates)
+    pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+    if definition.type == "proportion":
+        low, high = max(low, 0.0), min(high, definition.multiplier)
+    low, high, step = nice_range(max(low, 0.0), high)
+    if definition.type == "proportion":
+        high = min(high, definition.multiplier)
+    return low, high, step
