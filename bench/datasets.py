@@ -109,6 +109,7 @@ class Datasets:
         return target
 
     def _build(self, path: Path, build, label: str) -> None:  # noqa: ANN001
+        self._prune(keep=path.parent)
         tmp = path.with_name(f"{path.stem}.building-{os.getpid()}{path.suffix}")
         remove_database(tmp)
         started = time.perf_counter()
@@ -118,6 +119,14 @@ class Datasets:
             _checkpoint(tmp)
         tmp.replace(path)
         print(f"  built {path.name} in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+    def _prune(self, keep: Path) -> None:
+        """Drop datasets of older schema keys: they can never be used again, and a 350k
+        database is a few hundred MB."""
+        for folder in self.cache_dir.glob("seed*-*"):
+            if folder.is_dir() and folder != keep:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def population_frame(size: int, seed: int = SEED):  # noqa: ANN201 - pandas frame

@@ -6,6 +6,7 @@ Runs on whatever display Qt gets (use xvfb-run for a real X display).
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QTimer
@@ -28,7 +29,8 @@ def main() -> int:
         window.grab().save(out)
         app.quit()
 
-    QTimer.singleShot(800, grab)
+    # Areas that compute in the background may need longer: PCN_SCREENSHOT_DELAY_MS.
+    QTimer.singleShot(int(os.environ.get("PCN_SCREENSHOT_DELAY_MS", "800")), grab)
     app.exec()
     return 0
 

@@ -103,7 +103,7 @@ class PatientImport(Case):
 
     def run(self) -> None:
         written = self.adapter(self.db, self.csv)
-        if written is not None and written != self.size:
+        if written != self.size:
             raise RuntimeError(f"import reported {written} patients, expected {self.size}")
 
     def teardown(self) -> None:
@@ -112,27 +112,26 @@ class PatientImport(Case):
             remove_database(self.path)
 
     def note(self) -> str:
-        return "new file, practices only; includes reading, validating and writing; the floor runs in the same suite"
+        return ("import_patients from the CSV into a new file holding only the practices: read, map, "
+                "validate, write, audit; after-import hooks (stratify) off")
 
 
-def import_adapter():  # noqa: ANN201 - (db, csv_path) -> patients written or None
-    """Find the patients import entry point, or say it has not landed."""
+def import_adapter():  # noqa: ANN201 - (db, csv_path) -> patients inserted
+    """The patients import entry point, or NotAvailable saying it has not landed.
+
+    The after-import hooks (re-stratification) are switched off so the figure is the
+    import alone; stratification is its own case.
+    """
     from pcn_assistant.services.security import LOCAL_ADMIN
 
-    run_import = entry_point(IMPORT_MODULE, "import_patients", "import_patient_file", "run_import")
+    run_import = entry_point(IMPORT_MODULE, "import_patients")
+    options_class = entry_point(IMPORT_MODULE, "ImportOptions")
 
-    def adapter(db, csv_path: Path) -> int | None:  # noqa: ANN001
-        result = run_import(db, LOCAL_ADMIN, csv_path)
-        if hasattr(result, "__next__"):  # a progress generator: drain it for its return value
-            try:
-                while True:
-                    next(result)
-            except StopIteration as done:
-                result = done.value
-        for name in ("created", "inserted", "added", "patients_added"):
-            if isinstance(getattr(result, name, None), int):
-                return getattr(result, name)
-        return None
+    def adapter(db, csv_path: Path) -> int:  # noqa: ANN001
+        result = run_import(db, LOCAL_ADMIN, csv_path, options_class(notify=False))
+        if result.rejected:
+            raise RuntimeError(f"{result.rejected} rows rejected: {result.errors[:1]}")
+        return result.inserted
 
     return adapter
 

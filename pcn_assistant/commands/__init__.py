@@ -13,9 +13,9 @@ from pcn_assistant.commands import (
 
 COMMAND_MODULES = [demo, imports, migrate, selftest, stats]
 COMMAND_MODULES += [users, audit_trail, backup]
-from pcn_assistant.commands import directory  # noqa: E402 (VCF directory and referrals)
+from pcn_assistant.commands import coding, directory, referrals  # noqa: E402 (VCF directory and referrals)
 
-COMMAND_MODULES += [directory]
+COMMAND_MODULES += [directory, referrals, coding]
 from pcn_assistant.commands import risk  # noqa: E402 (stratify, risk export)
 
 COMMAND_MODULES += [risk]

@@ -70,28 +70,31 @@ class Parsed:
 
 
 def as_text(column: object) -> np.ndarray:
-    """An object array of strings (``NaN``/``None`` become ``""``); parsers strip what they read."""
+    """An object array of the cells; missing cells (``NaN``, ``None``) are read as blank
+    by every parser below, so they need no separate pass here."""
     if isinstance(column, pd.Series):
-        array = column.to_numpy(dtype=object)
-    else:
-        array = np.asarray(list(column) if not isinstance(column, np.ndarray) else column, dtype=object)
-    missing = pd.isna(array)
+        return column.to_numpy(dtype=object)
+    if isinstance(column, np.ndarray):
+        return column.astype(object, copy=False)
+    return np.array(list(column), dtype=object)
+
+
+def _blank_for_missing(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``factorize`` gives missing cells code -1: make them one more distinct value, ``""``."""
+    uniques = np.asarray(uniques, dtype=object)
+    missing = codes < 0
     if missing.any():
-        array = array.copy()
-        array[missing] = ""
-    if any(type(v) is not str for v in array[:50]):
-        array = np.array([v if type(v) is str else str(v) for v in array], dtype=object)
-    return array
+        codes = codes.copy()
+        codes[missing] = len(uniques)
+        uniques = np.append(uniques, "")
+    return codes, uniques
 
 
 def by_distinct(column: np.ndarray, parse: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> Parsed:
     """Run ``parse`` once per distinct value and spread the answers back over the rows."""
-    codes, uniques = pd.factorize(column)
-    uniques = np.asarray(uniques, dtype=object)
+    codes, uniques = _blank_for_missing(*pd.factorize(column))
     values, errors = parse(uniques)
-    values = np.append(np.asarray(values, dtype=object), None)  # code -1 would be a missing value
-    errors = np.append(np.asarray(errors, dtype=object), None)
-    return Parsed(values[codes], errors[codes])
+    return Parsed(np.asarray(values, dtype=object)[codes], np.asarray(errors, dtype=object)[codes])
 
 
 def _empty_results(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -233,12 +236,11 @@ class ParsedFlags(Parsed):
 
 def parse_flags(column: np.ndarray, today: date) -> ParsedFlags:
     """Y/Yes/1/True or a date means present; N/No/0/False/blank means absent; else an error."""
-    codes, uniques = pd.factorize(column)
-    uniques = np.asarray(uniques, dtype=object)
+    codes, uniques = _blank_for_missing(*pd.factorize(column))
     n = len(uniques)
-    present = np.zeros(n + 1, dtype=bool)
-    dates = np.full(n + 1, None, dtype=object)
-    errors = np.full(n + 1, None, dtype=object)
+    present = np.zeros(n, dtype=bool)
+    dates = np.full(n, None, dtype=object)
+    errors = np.full(n, None, dtype=object)
     lowered = [str(u).strip().lower() for u in uniques]
     other = []
     for i, word in enumerate(lowered):
@@ -391,6 +393,11 @@ def parse_text(column: np.ndarray, max_length: int, what: str = "Text") -> Parse
         return values, errors
 
     return by_distinct(column, parse)
+
+
+def cell_text(value: object) -> str:
+    """How a raw cell reads in an error report (a missing cell reads as blank)."""
+    return value if isinstance(value, str) else ("" if value is None or value != value else str(value))
 
 
 def duplicate_rows(keys: np.ndarray) -> np.ndarray:

@@ -43,6 +43,12 @@ def _patients(ctx: AppContext) -> QWidget:
     return PatientsArea(ctx)
 
 
+def _variation(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.variation import VariationArea
+
+    return VariationArea(ctx)
+
+
 AREAS: list[Area] = [
     Area("caseload", "Caseload", _caseload, security.CASELOAD_READ),
     Area("find_people", "Find people", placeholder(
@@ -58,10 +64,7 @@ AREAS: list[Area] = [
         "Referrals",
         "Social prescribing referrals through their whole life: sent, accepted, attended, "
         "completed, and the chase list for those with no reply."), security.CASELOAD_READ),
-    Area("variation", "Variation audits", placeholder(
-        "Variation audits",
-        "Each practice against the PCN on vaccination, screening, A&E use and more, with "
-        "PHE confidence intervals, funnel plots and an Excel workbook."), security.VARIATION_READ),
+    Area("variation", "Variation audits", _variation, security.VARIATION_READ),
     Area("dashboard", "Dashboard", placeholder(
         "Dashboard",
         "Reach, activity, referrals, outcomes and equity for the clinical director and "

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, literal, null, select, union_all
+from sqlalchemy import Date, Integer, Select, cast, func, literal, null, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from pcn_assistant.core import caseload as rules
@@ -107,7 +107,7 @@ def _episode_columns(due: ColumnElement, what: ColumnElement) -> list[ColumnElem
         Episode.patient_id.label("patient_id"), Episode.id.label("episode_id"),
         Episode.coordinator.label("coordinator"), Episode.status.label("status"),
         Episode.referred_on.label("referred_on"), Episode.last_contact_on.label("last_contact_on"),
-        due.label("due_on"), what.label("what"), null().label("task_id"),
+        due.label("due_on"), what.label("what"), cast(null(), Integer).label("task_id"),
     ]
 
 
@@ -152,7 +152,7 @@ def _items(key: str, flt: WorklistFilter, today: date):  # noqa: ANN202 - a sele
         return _due_items(flt, lambda column: column < today)
     if key == "not_contacted":
         cutoff = rules.latest_overdue_referral(today, rules.FIRST_CONTACT_WORKING_DAYS, bank_holidays())
-        return select(*_episode_columns(null(), literal(""))).where(
+        return select(*_episode_columns(cast(null(), Date), literal(""))).where(
             *_open(flt), Episode.contacted_on.is_(None), Episode.referred_on <= cutoff)
     if key == "no_contact":
         return select(*_episode_columns(Episode.last_contact_on, literal(""))).where(

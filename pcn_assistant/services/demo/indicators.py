@@ -25,23 +25,24 @@ from pcn_assistant.services.variation.periods import last_complete_quarters
 # code: (share of the list in the denominator, PCN-level rate, effect per IMD-decile shift)
 # Proportions give the uptake; rates give events per person per quarter.
 PROPORTIONS = {
-    "flu_65_plus": (0.19, 0.78, 0.012),
-    "flu_under_65_at_risk": (0.12, 0.43, 0.015),
-    "mmr1_24m": (0.0028, 0.90, 0.010),
-    "mmr2_5y": (0.0029, 0.85, 0.012),
-    "six_in_one_12m": (0.0027, 0.92, 0.008),
-    "cervical_25_49": (0.17, 0.68, 0.015),
-    "cervical_50_64": (0.10, 0.74, 0.010),
-    "breast_50_70": (0.09, 0.66, 0.015),
-    "bowel_60_74": (0.15, 0.70, 0.015),
-    "smi_health_checks": (0.009, 0.55, 0.020),
-    "ld_health_checks": (0.005, 0.70, 0.015),
+    "flu_65_plus": (0.19, 0.78, 0.004),
+    "flu_under_65_at_risk": (0.12, 0.43, 0.005),
+    "mmr1_24m": (0.0028, 0.90, 0.006),
+    "mmr2_5y": (0.0029, 0.85, 0.008),
+    "six_in_one_12m": (0.0027, 0.92, 0.005),
+    "cervical_25_49": (0.17, 0.68, 0.004),
+    "cervical_50_64": (0.10, 0.74, 0.004),
+    "breast_50_70": (0.09, 0.66, 0.005),
+    "bowel_60_74": (0.15, 0.70, 0.004),
+    "smi_health_checks": (0.009, 0.55, 0.015),
+    "ld_health_checks": (0.005, 0.70, 0.012),
 }
 RATES = {
-    "ae_attendances": (1.0, 0.090, -0.06),
-    "emergency_admissions": (1.0, 0.024, -0.05),
-    "antibiotic_items": (1.0, 0.170, -0.03),
+    "ae_attendances": (1.0, 0.090, -0.012),
+    "emergency_admissions": (1.0, 0.024, -0.02),
+    "antibiotic_items": (1.0, 0.170, -0.008),
 }
+PRACTICE_NOISE = 0.006  # sd of each practice's own departure from the pattern
 # (practice, indicator): shift of the practice's rate, a genuine and lasting outlier.
 OUTLIERS = {
     ("Y90001", "flu_65_plus"): -0.10,
@@ -61,7 +62,7 @@ def demo_indicator_frame(ctx: DemoContext) -> pd.DataFrame:
     rows = []
     for code, name, share, imd_shift in PRACTICES:
         list_size = round(scale * share)
-        noise = {key: rng.normal(0, 0.012) for key in (*PROPORTIONS, *RATES)}
+        noise = {key: rng.normal(0, PRACTICE_NOISE) for key in (*PROPORTIONS, *RATES)}
         for quarter in quarters:
             for key, (fraction, rate, slope) in PROPORTIONS.items():
                 denominator = SMALL_REGISTERS.get((code, key)) or max(
@@ -71,7 +72,7 @@ def demo_indicator_frame(ctx: DemoContext) -> pd.DataFrame:
                 rows.append((code, name, key, quarter, int(numerator), int(denominator)))
             for key, (fraction, rate, slope) in RATES.items():
                 denominator = round(list_size * fraction)
-                mean = denominator * rate * (1 + slope * imd_shift + 4 * noise[key]) \
+                mean = denominator * rate * (1 + slope * imd_shift + noise[key]) \
                     * (1 + OUTLIERS.get((code, key), 0.0))
                 rows.append((code, name, key, quarter, int(rng.poisson(mean)), int(denominator)))
     return pd.DataFrame(rows, columns=["practice_code", "practice_name", "indicator_code", "period",

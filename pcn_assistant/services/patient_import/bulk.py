@@ -18,7 +18,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 IN_CHUNK = 5000
@@ -46,33 +45,51 @@ def stored_date(session: Session, value: date | str | None) -> object:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def cursor(session: Session):  # noqa: ANN201 - a DBAPI cursor
+    """The driver's own cursor on the session's connection (same transaction), which
+    skips SQLAlchemy's per-row result wrapping on large reads and writes."""
+    return session.connection().connection.cursor()
+
+
 def execute_many(session: Session, sql: str, rows: Sequence[tuple]) -> None:
     """``sql`` uses ``{}`` where each parameter goes; ``rows`` are tuples in that order."""
     if not rows:
         return
     statement = sql.replace("{}", marker(session))
-    session.connection().exec_driver_sql(statement, list(rows))
+    raw = cursor(session)
+    try:
+        raw.executemany(statement, rows)
+    finally:
+        raw.close()
 
 
 def insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('{}' for _ in columns)})"
 
 
+def fetch_all(session: Session, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    raw = cursor(session)
+    try:
+        raw.execute(sql, tuple(params))
+        return raw.fetchall()
+    finally:
+        raw.close()
+
+
 def select_in(session: Session, sql: str, values: Sequence[object]) -> list[tuple]:
-    """Run ``sql`` (with one ``IN ({in})``) over ``values`` in chunks; all rows back."""
+    """Run ``sql`` (with one ``IN ({in})``) over ``values`` in chunks; all rows back as tuples."""
     rows: list[tuple] = []
     mark = marker(session)
-    connection = session.connection()
     values = list(values)
     for start in range(0, len(values), IN_CHUNK):
         chunk = values[start:start + IN_CHUNK]
-        statement = sql.replace("{in}", ", ".join(mark for _ in chunk))
-        rows.extend(tuple(r) for r in connection.exec_driver_sql(statement, tuple(chunk)).fetchall())
+        rows.extend(fetch_all(session, sql.replace("{in}", ", ".join(mark for _ in chunk)), chunk))
     return rows
 
 
 def scalar(session: Session, sql: str) -> object:
-    return session.connection().exec_driver_sql(sql).scalar()
+    rows = fetch_all(session, sql)
+    return rows[0][0] if rows else None
 
 
 @contextmanager
@@ -85,13 +102,18 @@ def bulk_load(session: Session, table: str, incoming: int) -> Iterator[None]:
     if incoming < existing:
         yield
         return
-    indexes = session.execute(
-        text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"),
-        {"t": table},
-    ).all()
-    connection = session.connection()
-    for name, _sql in indexes:
-        connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:
-        connection.exec_driver_sql(sql)
+    indexes = fetch_all(
+        session, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (table,))
+    cache_size = scalar(session, "PRAGMA cache_size")
+    raw = cursor(session)
+    try:
+        raw.execute("PRAGMA cache_size = -65536")  # 64 MB while the indexes are rebuilt
+        for name, _sql in indexes:
+            raw.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            raw.execute(sql)
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        raw.close()

@@ -207,7 +207,6 @@ def _read_text(
         if not _BAD_LINE.search(message):
             raise InvalidInput(f"{file_name} is not a readable table ({message.splitlines()[-1]})") from None
         frame, bad_rows = _read_ragged(text, delimiter, header_lines, width, header_record, preview_rows)
-    frame = frame.fillna("")
     frame.columns = columns
     row_numbers = np.arange(len(frame), dtype=np.int64) + header_record + 2
     total_rows = None
@@ -380,7 +379,7 @@ def _drop_unnamed_empty_columns(frame: pd.DataFrame, header: list[str]) -> tuple
     for index, column in enumerate(frame.columns):
         if index < len(header) and str(header[index]).strip():
             continue
-        if not frame[column].astype(str).str.strip().astype(bool).any():
+        if not frame[column].fillna("").astype(str).str.strip().astype(bool).any():
             drop.append(column)
     if drop:
         frame = frame.drop(columns=drop)

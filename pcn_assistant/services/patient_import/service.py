@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core import ods
+from pcn_assistant.core.extract_values import cell_text
 from pcn_assistant.errors import ImportRefused, InvalidInput
 from pcn_assistant.services import audit, hooks
 from pcn_assistant.services.patient_import import mapping as maps
@@ -134,7 +135,7 @@ def unknown_practices(db: Database, actor: Actor, path: str | Path, options: Imp
     """ODS codes the file names that are not yet practices here (the GUI asks before importing)."""
     table, mapping = _read_and_map(db, actor, "patients", path, options)
     column = next((c for c, k in mapping.items() if k == "practice_code"), None)
-    codes = set() if column is None else set(table.frame[column].astype(str).str.strip().str.upper())
+    codes = set() if column is None else {cell_text(v).strip().upper() for v in table.frame[column].tolist()}
     if options.practice:
         codes.add(ods.normalise(options.practice))
     codes = {c for c in codes if ods.is_practice_code(c)}
@@ -383,7 +384,8 @@ def _store_rejected(session: Session, batch_id: int, table: SourceTable, checked
     reasons: dict[int, list[str]] = {}
     for error in checked.errors:
         reasons.setdefault(error.row, []).append(f"{error.column}: {error.message}" if error.column else error.message)
-    records = table.frame.iloc[bad].to_dict("records")
+    records = [{column: cell_text(value) for column, value in record.items()}
+               for record in table.frame.iloc[bad].to_dict("records")]
     rows = [{"batch_id": batch_id, "row_number": int(checked.row_numbers[i]), "raw": raw,
              "reasons": "\n".join(reasons.get(int(checked.row_numbers[i]), []))}
             for i, raw in zip(bad.tolist(), records, strict=True)]

@@ -60,7 +60,7 @@ class Checked:
         per_row = not isinstance(messages, str)
         for i in index:
             message = messages[i] if per_row else messages
-            self.errors.append(RowError(int(self.row_numbers[i]), column, str(raw[i]), str(message)))
+            self.errors.append(RowError(int(self.row_numbers[i]), column, ev.cell_text(raw[i]), str(message)))
         self.invalid[index] = True
 
     def add_parsed(self, key: str, raw: np.ndarray, parsed: ev.Parsed) -> None:
@@ -126,7 +126,8 @@ def check_table(
                 checked.flag_dates[key] = parsed.dates
             continue
         if spec.key == "practice_code" and default_practice:
-            raw = np.where(raw == "", default_practice, raw).astype(object)
+            blank = np.array([not ev.cell_text(v).strip() for v in raw], dtype=bool)
+            raw = np.where(blank, default_practice, raw).astype(object)
         checked.add_parsed(key, raw, _parse_field(spec, raw, today))
     if "practice_code" not in by_field and default_practice:
         checked.source_columns["practice_code"] = PRACTICE_OPTION
@@ -153,5 +154,6 @@ def all_nhs_numbers(table: SourceTable, mapping: Mapping[str, str]) -> set[str]:
     column = next((c for c, k in mapping.items() if k == "nhs_number"), None)
     if column is None:
         return set()
-    compact = pd.Series(ev.as_text(table.frame[column]), dtype=object).str.replace(r"[\s\-]", "", regex=True)
+    compact = pd.Series([ev.cell_text(v) for v in ev.as_text(table.frame[column])], dtype=object)
+    compact = compact.str.replace(r"[\s\-]", "", regex=True)
     return set(compact[compact != ""])

@@ -117,6 +117,7 @@ def write_patients(
 
     # Insert the new patients, a chunk at a time.
     new_index = np.flatnonzero(is_new)
+    new_index = new_index[np.argsort(rows.nhs[new_index].astype(str), kind="stable")]  # unique index fills in order
     if len(new_index):
         insert_columns = ["nhs_number", "practice_id", "registration_status", *columns, "created_at", "updated_at"]
         sql = bulk.insert_sql("patient", insert_columns)
@@ -129,8 +130,7 @@ def write_patients(
             for start in range(0, len(tuples), CHUNK):
                 yield 2, total_steps, f"Adding patients {start + 1:,}-{min(start + CHUNK, len(tuples)):,} of {len(tuples):,}"
                 bulk.execute_many(session, sql, tuples[start:start + CHUNK])
-        added = dict(session.connection().exec_driver_sql(
-            f"SELECT nhs_number, id FROM patient WHERE id > {int(max_before)}").fetchall())
+        added = dict(bulk.fetch_all(session, f"SELECT nhs_number, id FROM patient WHERE id > {int(max_before)}"))
         new_ids = np.array([added[nhs] for nhs in rows.nhs[new_index].tolist()], dtype=np.int64)
         stats.inserted = len(new_index)
     else:
@@ -253,6 +253,7 @@ def _write_conditions(
     fresh = _desired_conditions(rows, new_index, new_ids)
     adding = pd.concat([fresh, plan.insert_existing], ignore_index=True) if len(plan.insert_existing) else fresh
     if len(adding):
+        adding = adding.sort_values(["patient_id", "condition_key"], kind="stable")  # index order: appends
         dates = [bulk.stored_date(session, d) for d in adding["recorded_on"].tolist()]
         tuples = list(zip(adding["patient_id"].astype(int).tolist(), adding["condition_key"].tolist(),
                           ["flag"] * len(adding), dates, strict=True))

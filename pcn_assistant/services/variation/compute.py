@@ -7,6 +7,7 @@ mode call; the services in ``service.py`` only load rows and definitions around 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -163,3 +164,28 @@ def funnel_lines(funnel: Funnel, definition: IndicatorDef, points: int = 40) -> 
         frame[f"lower_{suffix}"] = lower
         frame[f"upper_{suffix}"] = upper
     return pd.DataFrame(frame)
+
+
+def nice_range(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
+    """Axis bounds on whole multiples of a 1-2-5 step, about ``ticks`` steps apart."""
+    span = max(high - low, 1e-9)
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def value_range(definition: IndicatorDef, lines: pd.DataFrame, values: list[float]) -> tuple[float, float, float]:
+    """A value axis that shows every point and the funnel without wasting the plot on the
+    far-out tip of the 99.8% limits at the smallest denominators."""
+    inner = lines.iloc[len(lines) // 6:]
+    candidates = [*values, float(inner["lower_99_8"].min()), float(inner["upper_99_8"].max())]
+    low, high = min(candidates), max(candidates)
+    pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+    if definition.type == "proportion":
+        low, high = max(low, 0.0), min(high, definition.multiplier)
+    low, high, step = nice_range(max(low, 0.0), high)
+    if definition.type == "proportion":
+        high = min(high, definition.multiplier)
+    return low, high, step

@@ -14,7 +14,7 @@ import importlib
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.services.variation import periods as period_labels
@@ -45,27 +45,34 @@ def social_prescribing_records(session: Session, labels: list[str], today: date)
     if not ranges:
         ranges = {label: period_labels.date_range(label)
                   for label in period_labels.last_complete_quarters(today)}
+    # Three queries in all, binned here: per-period SQL would rescan the register each time.
+    registered = dict(session.execute(
+        select(Practice.ods_code, func.count(Patient.id))
+        .join(Patient, Patient.practice_id == Practice.id)
+        .where(Patient.registration_status == REGISTERED)
+        .group_by(Practice.ods_code)).all())
+    departed = pd.DataFrame(session.execute(
+        select(Practice.ods_code, Patient.left_practice_date, Patient.date_of_death)
+        .join(Patient, Patient.practice_id == Practice.id)
+        .where(Patient.registration_status != REGISTERED)).all(),
+        columns=["practice_code", "left", "died"])
+    departed["gone"] = pd.to_datetime(departed["left"].combine_first(departed["died"]))
+    referrals = pd.DataFrame(session.execute(
+        select(Practice.ods_code, episode.referred_on)
+        .join(Patient, Patient.id == episode.patient_id)
+        .join(Practice, Practice.id == Patient.practice_id)).all(),
+        columns=["practice_code", "referred_on"])
+    referrals["referred_on"] = pd.to_datetime(referrals["referred_on"])
     rows: list[dict] = []
     for label, (start, end) in ranges.items():
         if start > today:
             continue
-        registered = dict(session.execute(
-            select(Practice.ods_code, func.count(Patient.id))
-            .join(Patient, Patient.practice_id == Practice.id)
-            .where(or_(Patient.registration_status == REGISTERED,
-                       Patient.left_practice_date >= start, Patient.date_of_death >= start))
-            .group_by(Practice.ods_code)
-        ).all())
-        referred = dict(session.execute(
-            select(Practice.ods_code, func.count(episode.id))
-            .join(Patient, Patient.id == episode.patient_id)
-            .join(Practice, Practice.id == Patient.practice_id)
-            .where(and_(episode.referred_on >= start, episode.referred_on <= end))
-            .group_by(Practice.ods_code)
-        ).all())
-        rows.extend(
-            {"practice_code": code, "indicator_code": SOCIAL_PRESCRIBING, "period": label,
-             "numerator": float(referred.get(code, 0)), "denominator": float(count)}
-            for code, count in sorted(registered.items()) if count > 0
-        )
+        first, last = pd.Timestamp(start), pd.Timestamp(end)
+        still_there = departed[departed["gone"] >= first].groupby("practice_code").size()
+        referred = referrals[referrals["referred_on"].between(first, last)].groupby("practice_code").size()
+        for code in sorted(set(registered) | set(still_there.index)):
+            denominator = registered.get(code, 0) + int(still_there.get(code, 0))
+            if denominator > 0:
+                rows.append({"practice_code": code, "indicator_code": SOCIAL_PRESCRIBING, "period": label,
+                             "numerator": float(referred.get(code, 0)), "denominator": float(denominator)})
     return pd.DataFrame(rows, columns=columns)

@@ -29,7 +29,13 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant.services.variation.catalogue import IndicatorDef
-from pcn_assistant.services.variation.compute import SUPPRESSION_MARK, Funnel, funnel_lines
+from pcn_assistant.services.variation.compute import (
+    SUPPRESSION_MARK,
+    Funnel,
+    funnel_lines,
+    nice_range,
+    value_range,
+)
 from pcn_assistant.services.variation.palette import LOOKS, look_for
 from pcn_assistant.services.variation.workbook_style import (
     NOTE_FONT,
@@ -207,7 +213,7 @@ def funnel_chart(
     chart.legend = Legend()
     chart.legend.position = "b"
     chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in legend_hidden]
-    low, high, step = _y_range(definition, lines, [y for _c, _x, y in points])
+    low, high, step = value_range(definition, lines, [y for _c, _x, y in points])
     chart.y_axis.scaling.min, chart.y_axis.scaling.max, chart.y_axis.majorUnit = low, high, step
     low, high, step = nice_range(float(lines["denominator"].iloc[0]), float(lines["denominator"].iloc[-1]))
     chart.x_axis.scaling.min, chart.x_axis.scaling.max, chart.x_axis.majorUnit = low, high, step
@@ -244,28 +250,3 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((i, i))
     return runs
-
-
-def nice_range(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
-    """Axis bounds on whole multiples of a 1-2-5 step, about ``ticks`` steps apart."""
-    span = max(high - low, 1e-9)
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
-
-
-def _y_range(definition: IndicatorDef, lines: pd.DataFrame, values: list[float]) -> tuple[float, float, float]:
-    """A y-axis that shows every point and the funnel without wasting the plot on the
-    far-out tip of the 99.8% limits at the smallest denominators."""
-    inner = lines.iloc[len(lines) // 6:]
-    candidates = [*values, float(inner["lower_99_8"].min()), float(inner["upper_99_8"].max())]
-    low, high = min(candidates), max(candidates)
-    pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
-    low, high = low - pad, high + pad
-    if definition.type == "proportion":
-        low, high = max(low, 0.0), min(high, definition.multiplier)
-    low, high, step = nice_range(max(low, 0.0), high)
-    if definition.type == "proportion":
-        high = min(high, definition.multiplier)
-    return low, high, step

@@ -1,0 +1,1 @@
+"""Printable reports rendered with Qt (PDF)."""

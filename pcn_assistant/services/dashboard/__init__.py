@@ -1,0 +1,75 @@
+"""The clinical director's dashboard: reach, activity, referrals, outcomes, equity, system.
+
+``build_dashboard`` aggregates in SQL and returns plain tables; the GUI draws them and
+``export`` writes them to Excel or a PDF board report. Counts broken down below PCN level
+(per practice, per group, or everything when one practice is chosen) are suppressed by
+the NHS small-number rule (1-7 shown as ``*``) with ``published()``.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from pcn_assistant.core.disclosure import suppress_count
+from pcn_assistant.errors import InvalidInput, PermissionDenied
+from pcn_assistant.services.dashboard import activity, equity, outcomes, reach, referrals, system
+from pcn_assistant.services.dashboard.model import Dashboard, DashSection, DashTable, Period
+from pcn_assistant.services.dashboard.period import parse_period
+from pcn_assistant.services.dashboard.scope import Scope
+from pcn_assistant.services.security import DASHBOARD_READ, Actor, requires
+from pcn_assistant.store.engine import Database
+from pcn_assistant.store.models import Practice
+
+SECTIONS = (reach, activity, referrals, outcomes, equity, system)
+
+__all__ = ["Dashboard", "DashSection", "DashTable", "Period", "build_dashboard", "published"]
+
+
+@requires(DASHBOARD_READ)
+def build_dashboard(
+    db: Database, actor: Actor, *, period: str | None = None, practice_code: str | None = None,
+    today: date | None = None,
+) -> Dashboard:
+    today = today or date.today()
+    if actor.practice_code and practice_code not in (None, actor.practice_code):
+        raise PermissionDenied(f"{actor.name} can see PCN-wide figures or practice {actor.practice_code} only")
+    chosen = parse_period(period, today)
+    with db.session() as session:
+        practice_id, practice_name = None, "PCN-wide"
+        if practice_code:
+            found = session.execute(
+                select(Practice.id, Practice.name).where(Practice.ods_code == practice_code.upper())).first()
+            if found is None:
+                raise InvalidInput(f"No practice with ODS code {practice_code}")
+            practice_id, practice_name = found
+        scope = Scope(period=chosen, today=today, practice_id=practice_id)
+        sections = [module.build(session, scope) for module in SECTIONS]
+    return Dashboard(period=chosen, practice_code=practice_code.upper() if practice_code else None,
+                     practice_name=practice_name, generated_at=datetime.now(), today=today, sections=sections)
+
+
+def published(dashboard: Dashboard) -> Dashboard:
+    """A copy with small counts below PCN level replaced by ``*`` (and what derives from them)."""
+    result = copy.deepcopy(dashboard)
+    for section in result.sections:
+        for table in section.tables:
+            _suppress_table(table)
+    return result
+
+
+def _suppress_table(table: DashTable) -> None:
+    """Small counts become ``*``, and so does every value derived from one of them."""
+    if not table.suppress_columns:
+        return
+    counts = [table.columns.index(c) for c in table.suppress_columns if c in table.columns]
+    derived = [(table.columns.index(d), table.columns.index(source)) for d, source in table.derived.items()]
+    for row in table.rows:
+        small = {i for i in counts if suppress_count(row[i]) == "*"}
+        for target, source in derived:
+            if source in small:
+                row[target] = "*"
+        for i in small:
+            row[i] = "*"

@@ -1,0 +1,104 @@
+"""Outcomes: is it making a difference to the person? Paired measures only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pcn_assistant.core import outcomes as measures
+from pcn_assistant.core.paired import mean_change
+from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
+from pcn_assistant.services.dashboard.scope import Scope
+from pcn_assistant.store.models import Patient
+from pcn_assistant.store.models.referrals import OutcomeMeasure
+
+BASELINE, FOLLOW_UP = "baseline", "follow_up"
+
+
+def _rnd(value: float | None, places: int = 2) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def build(session: Session, scope: Scope) -> DashSection:
+    section = DashSection("outcomes", "Outcomes", "Is it making a difference to people's wellbeing?")
+    pairs, excluded = _pairs(session, scope)
+    swemwbs = [c for c in (measures.swemwbs_change(b, f) for b, f in pairs[measures.SWEMWBS]) if c]
+    ons4 = [c for c in (measures.ons4_changes(b, f) for b, f in pairs[measures.ONS4]) if c]
+
+    change = mean_change([c.change for c in swemwbs])
+    improved = sum(c.direction == measures.IMPROVED for c in swemwbs)
+    rows = [["SWEMWBS metric score", change.n, _rnd(_mean([c.baseline for c in swemwbs])),
+             _rnd(_mean([c.follow_up for c in swemwbs])), _rnd(change.mean), _rnd(change.lower), _rnd(change.upper),
+             _share(improved, change.n), excluded[measures.SWEMWBS]]]
+    for index, (key, _question) in enumerate(measures.ONS4_QUESTIONS):
+        per_question = [c[index] for c in ons4]
+        q_change = mean_change([c.change for c in per_question])
+        q_improved = sum(c.direction == measures.IMPROVED for c in per_question)
+        label = per_question[0].label if per_question else key.replace("_", " ").capitalize()
+        if key == measures.ANXIETY:
+            label += " (a fall is an improvement)"
+        rows.append([f"ONS4 {label}", q_change.n, _rnd(_mean([c.baseline for c in per_question])),
+                     _rnd(_mean([c.follow_up for c in per_question])), _rnd(q_change.mean), _rnd(q_change.lower),
+                     _rnd(q_change.upper), _share(q_improved, q_change.n), excluded[measures.ONS4]])
+    section.tables.append(DashTable(
+        "paired_change", "Change between baseline and follow-up (paired measures only)",
+        ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
+         "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
+        suppress_columns=["Pairs"] if scope.below_pcn else []))
+    if change.n:
+        interval = (f" (95% CI {change.lower:+.2f} to {change.upper:+.2f})" if change.lower is not None else "")
+        section.headlines.append(
+            f"SWEMWBS rose by {change.mean:+.2f} metric points on average{interval} across {change.n} people "
+            f"with a complete baseline and follow-up; {improved / change.n:.0%} improved.")
+    else:
+        section.headlines.append("No complete SWEMWBS baseline and follow-up pairs in the period.")
+    section.headlines.append(
+        f"{excluded[measures.SWEMWBS]} SWEMWBS and {excluded[measures.ONS4]} ONS4 baselines have no complete "
+        f"follow-up yet and are excluded.")
+    section.method_notes += [
+        "Only paired measures count: a person's complete baseline and complete follow-up for the same "
+        "episode, with the follow-up recorded in the period. SWEMWBS raw totals are converted to metric "
+        "scores before comparison; intervals are t-based 95% confidence intervals of the mean change.",
+        "ONS4 questions are compared one by one and never summed; for anxiety a fall is an improvement, "
+        "so '% improved' counts falls for anxiety and rises for the other three.",
+    ]
+    return section
+
+
+def _pairs(session: Session, scope: Scope) -> tuple[dict[str, list], dict[str, int]]:
+    rows = session.execute(
+        select(OutcomeMeasure.episode_id, OutcomeMeasure.patient_id, OutcomeMeasure.instrument,
+               OutcomeMeasure.timepoint, OutcomeMeasure.recorded_on, OutcomeMeasure.items, OutcomeMeasure.complete)
+        .join(Patient, Patient.id == OutcomeMeasure.patient_id)
+        .where(OutcomeMeasure.recorded_on <= scope.period.end, *scope.patients())
+        .order_by(OutcomeMeasure.recorded_on, OutcomeMeasure.id)).all()
+    latest: dict[tuple, dict[str, tuple]] = defaultdict(dict)
+    for episode_id, patient_id, instrument, timepoint, recorded_on, items, complete in rows:
+        key = (instrument, episode_id or f"p{patient_id}")
+        slot = latest[key]
+        if timepoint == BASELINE and BASELINE not in slot and complete:
+            slot[BASELINE] = (recorded_on, items)  # the first complete baseline
+        elif timepoint == FOLLOW_UP and complete:
+            slot[FOLLOW_UP] = (recorded_on, items)  # the latest complete follow-up
+        slot.setdefault("seen", (recorded_on, items))
+    pairs: dict[str, list] = {measures.SWEMWBS: [], measures.ONS4: []}
+    excluded = {measures.SWEMWBS: 0, measures.ONS4: 0}
+    for (instrument, _episode), slot in latest.items():
+        if instrument not in pairs:
+            continue
+        follow = slot.get(FOLLOW_UP)
+        if BASELINE in slot and follow and scope.period.start <= follow[0] <= scope.period.end:
+            pairs[instrument].append((slot[BASELINE][1], follow[1]))
+        elif follow is None or BASELINE not in slot:
+            excluded[instrument] += 1
+    return pairs, excluded
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(100 * count / total, 1) if total else None
