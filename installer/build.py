@@ -140,6 +140,7 @@ def make_tarball(bundle: Path, project: Project, dist: Path, level: int) -> Path
     arch = platform.machine().lower() or "unknown"
     top = f"{project.name}-{project.version}"
     target = dist / f"{top}-linux-{arch}.tar.gz"
+    started = time.monotonic()
     with tarfile.open(target, "w:gz", compresslevel=level) as archive:
         archive.add(bundle, arcname=top, filter=_normalise)
         archive.add(DESKTOP_FILE, arcname=f"{top}/{DESKTOP_FILE.name}", filter=_normalise)
@@ -148,7 +149,8 @@ def make_tarball(bundle: Path, project: Project, dist: Path, level: int) -> Path
                     filter=_normalise)
         for png in sorted(ICONS.glob("pcn-assistant-*.png")):
             archive.add(png, arcname=f"{top}/icons/{png.name}", filter=_normalise)
-    step(f"Linux archive {target.relative_to(ROOT)}: {mib(target.stat().st_size)}")
+    step(f"Linux archive {target.relative_to(ROOT)}: {mib(target.stat().st_size)} "
+         f"in {time.monotonic() - started:.0f} s")
     return target
 
 

@@ -10,6 +10,7 @@ import importlib
 
 # Modules under pcn_assistant.commands that define register_import(kinds).
 IMPORT_MODULES: list[str] = []
+IMPORT_MODULES.append("import_patients")  # patients and coded events
 IMPORT_MODULES.append("import_directory")  # directory and returns
 IMPORT_MODULES.append("import_indicators")  # indicator values and definitions
 

@@ -49,7 +49,7 @@ def decode_condition_bits(masks: Sequence[np.ndarray], groups: list[list[str]]) 
 
 def clean_inputs(frame: pd.DataFrame) -> pd.DataFrame:
     """Booleans as bool (missing = False), counts as float with NaN for *not supplied*."""
-    out = frame.copy()
+    out = frame.copy(deep=False)
     for column in BOOLEAN_INPUTS:
         out[column] = out[column].fillna(False).astype(bool) if column in out else False
     for column in COUNT_INPUTS:

@@ -63,6 +63,10 @@ class PatientsArea(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        # Double-click or Enter opens the person record (caseload feature).
+        from pcn_assistant.gui.person_record import attach_person_opener
+
+        attach_person_opener(self.table, ctx, lambda row: row.id)
         for column, width in enumerate((120, 220, 150, 50, 80, 90, 80)):
             self.table.setColumnWidth(column, width)
 

@@ -27,7 +27,7 @@ def build(session: Session, scope: Scope) -> DashSection:
     total_contacts = sum(int(r[1]) for r in weekly.rows)
     section.headlines += [
         f"{total_contacts:,} contacts in the period ({total_contacts / max(len(weekly.rows), 1):.1f} a week).",
-        (f"Median {days[0]:.0f} days from referral to first contact ({days[1]:,} episodes)."
+        (f"Median {days[0]:g} days from referral to first contact ({days[1]:,} episodes)."
          if days[0] is not None else "No episodes with a first contact in the period."),
         f"{overdue:,} open episodes are past their review date.",
     ]

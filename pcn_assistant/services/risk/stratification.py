@@ -14,6 +14,8 @@ progress dialog; Cancel closes it inside the transaction, so nothing is written.
 
 from __future__ import annotations
 
+import functools
+import operator
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +23,9 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, String, and_, case, cast, func, select
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import ColumnElement
 
 from pcn_assistant.core.conditions import conditions
 from pcn_assistant.core.risk import assess, load_model
@@ -45,11 +48,11 @@ FINGERPRINT_COLUMNS = (
     "cms_condition_mask", "emergency_admissions_12m", "ae_attendances_12m", "medication_count",
     "tier", "pinned_reason", "reasons",
 )
-PATIENT_INPUTS = (
-    "lives_alone", "is_carer", "has_carer", "housebound", "care_home", "palliative_care",
-    "learning_disability", "medication_count", "ae_attendances_12m", "emergency_admissions_12m",
-    "frailty_coded", "imd_decile",
-)
+# Yes/no flags travel as one integer (a bit each): fewer values to fetch per patient.
+PATIENT_FLAGS = ("lives_alone", "is_carer", "has_carer", "housebound", "care_home", "palliative_care",
+                 "learning_disability")
+PATIENT_VALUES = ("medication_count", "ae_attendances_12m", "emergency_admissions_12m", "frailty_coded",
+                  "imd_decile")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ def read_population(session: Session) -> pd.DataFrame:
         select(
             Patient.id.label("patient_id"), Patient.nhs_number,
             cast(Patient.date_of_birth, String).label("date_of_birth"),
-            *(getattr(Patient, name) for name in PATIENT_INPUTS),
+            sum_of(cast(func.coalesce(getattr(Patient, name), False), Integer) * (1 << bit)
+                   for bit, name in enumerate(PATIENT_FLAGS)).label("flags"),
+            *(getattr(Patient, name) for name in PATIENT_VALUES),
             *(func.coalesce(held.c[f"mask{i}"], 0).label(f"mask{i}") for i in range(len(groups))),
             func.coalesce(latest.id, 0).label("prev_id"), latest.points.label("prev_points"),
             func.coalesce(latest.fingerprint, 0).label("prev_fingerprint"),
@@ -90,7 +95,6 @@ def read_population(session: Session) -> pd.DataFrame:
         .outerjoin(held, held.c.patient_id == Patient.id)
         .outerjoin(latest, and_(latest.patient_id == Patient.id, latest.is_latest.is_(True)))
         .where(Patient.registration_status == REGISTERED)
-        .order_by(Patient.id)
     )
     frame = fetch_frame(session, stmt)
     frame.attrs["condition_groups"] = groups
@@ -102,7 +106,10 @@ def score_population(frame: pd.DataFrame, model: PriorityModel, settings: TierSe
     """Assess a frame from ``read_population`` and work out which rows changed."""
     groups = frame.attrs.get("condition_groups") or condition_bit_groups([c.key for c in conditions()])
     flags = decode_condition_bits([frame[f"mask{i}"] for i in range(len(groups))], groups)
-    inputs = frame.drop(columns=[f"mask{i}" for i in range(len(groups))])
+    inputs = frame.drop(columns=[f"mask{i}" for i in range(len(groups))] + ["flags"])
+    packed = frame["flags"].to_numpy(dtype=np.int64)
+    for bit, name in enumerate(PATIENT_FLAGS):
+        inputs[name] = (packed >> bit) & 1 == 1
     inputs["age"] = ages_on(inputs["date_of_birth"], as_of)
     scored = assess(inputs, flags, model, settings.tier3_percent, settings.tier2_percent)
     scored["fingerprint"] = fingerprint(scored, model)
@@ -112,42 +119,44 @@ def score_population(frame: pd.DataFrame, model: PriorityModel, settings: TierSe
     return scored
 
 
+def sum_of(terms) -> ColumnElement:  # noqa: ANN001
+    """``a + b + c`` from an iterable of SQL expressions."""
+    return functools.reduce(operator.add, terms)
+
+
 def fingerprint(scored: pd.DataFrame, model: PriorityModel) -> np.ndarray:
     """A 64-bit hash of everything an assessment says, to write only what changed."""
-    content = scored.loc[:, list(FINGERPRINT_COLUMNS)].astype(object).where(scored.loc[:, list(FINGERPRINT_COLUMNS)].notna(), None)
-    hashed = pd.util.hash_pandas_object(content, index=False).to_numpy(dtype=np.uint64)
+    hashed = pd.util.hash_pandas_object(scored.loc[:, list(FINGERPRINT_COLUMNS)], index=False).to_numpy(dtype=np.uint64)
     salt = int(pd.util.hash_array(np.array([model.label], dtype=object))[0])
     return (hashed ^ np.uint64(salt)).view(np.int64)
 
 
+def _with_nones(values: list, missing: np.ndarray) -> list:
+    for index in np.flatnonzero(missing).tolist():
+        values[index] = None
+    return values
+
+
 def _nullable_ints(series: pd.Series) -> list:
+    """Python ints (what the driver binds), None where missing."""
     values = pd.to_numeric(series, errors="coerce")
-    missing = values.isna().to_numpy()
-    whole = values.fillna(0).astype(np.int64).tolist()
-    return [None if gone else value for value, gone in zip(whole, missing, strict=True)]
+    return _with_nones(values.fillna(0).to_numpy(dtype=np.int64).tolist(), values.isna().to_numpy())
 
 
 def _nullable_floats(series: pd.Series) -> list:
-    values = pd.to_numeric(series, errors="coerce").astype(float)
-    missing = values.isna().to_numpy()
-    return [None if gone else value for value, gone in zip(values.tolist(), missing, strict=True)]
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    return _with_nones(values.tolist(), np.isnan(values))
 
 
 def _nullable_objects(series: pd.Series) -> list:
     missing = (series.isna() | (series.astype(object) == "")).to_numpy()
-    return [None if gone else value for value, gone in zip(series.tolist(), missing, strict=True)]
+    return _with_nones(series.tolist(), missing)
 
 
-def assessment_columns(changed: pd.DataFrame, model: PriorityModel, run_id: int,
-                       assessed_on: object) -> dict[str, list]:
+def assessment_columns(changed: pd.DataFrame) -> dict[str, list]:
     """The INSERT values for the changed rows, column by column, as plain Python values."""
-    size = len(changed)
     return {
         "patient_id": changed["patient_id"].astype(np.int64).tolist(),
-        "run_id": [run_id] * size,
-        "assessed_on": [assessed_on] * size,
-        "model_id": [model.id] * size,
-        "model_version": [model.version] * size,
         "age": changed["age"].astype(np.int64).tolist(),
         "points": changed["points"].astype(np.int64).tolist(),
         "previous_points": _nullable_ints(changed["prev_points"]),
@@ -167,7 +176,6 @@ def assessment_columns(changed: pd.DataFrame, model: PriorityModel, run_id: int,
         "reasons": changed["reasons"].tolist(),
         "rank_key": changed["rank_key"].astype(np.int64).tolist(),
         "fingerprint": changed["fingerprint"].astype(np.int64).tolist(),
-        "is_latest": [True] * size,
     }
 
 
@@ -177,9 +185,9 @@ def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityMod
     superseded = [old for old in changed["prev_id"].astype(np.int64).tolist() if old]
     table = RiskAssessment.__table__
     set_column_by_id(session, table, "is_latest", False, superseded)
-    # SQLite stores dates as ISO text; PostgreSQL's driver adapts a date itself.
-    assessed_on = run.assessed_on.isoformat() if session.get_bind().dialect.name == "sqlite" else run.assessed_on
-    return insert_columns(session, table, assessment_columns(changed, model, run.id, assessed_on))
+    constants = {"run_id": run.id, "assessed_on": run.assessed_on, "model_id": model.id,
+                 "model_version": model.version, "is_latest": True}
+    return insert_columns(session, table, assessment_columns(changed), constants)
 
 
 def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,

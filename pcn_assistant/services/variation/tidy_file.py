@@ -262,7 +262,7 @@ def _check_row(
     elif denominator <= 0:
         bad("denominator", "the denominator must be greater than 0")
     if (definition is not None and definition.type == "proportion" and numerator is not None
-            and denominator is not None and numerator > denominator):
+            and denominator is not None and 0 < denominator < numerator):
         bad("numerator", "for a proportion the numerator cannot be above the denominator")
     return problems
 
