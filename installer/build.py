@@ -109,6 +109,13 @@ def check_bundle(bundle: Path, project: Project) -> float:
     for folder in ("ui", "resources"):
         if not (internal / folder).is_dir():
             raise BuildFailed(f"{folder}/ is missing from the bundle")
+    # Help -> About reads versions and licences from package metadata.
+    from pcn_assistant.components import APP_DISTRIBUTION, bundled_distributions, normalise
+
+    have = {normalise(p.name.split("-")[0]) for p in internal.glob("*.dist-info")}
+    lacking = [d for d in [APP_DISTRIBUTION, *bundled_distributions()] if normalise(d) not in have]
+    if lacking:
+        raise BuildFailed(f"Package metadata missing from the bundle: {lacking}")
 
     with tempfile.TemporaryDirectory(prefix="pcn-bundle-check-") as tmp:
         env = bare_environment(Path(tmp))

@@ -31,39 +31,37 @@ def main() -> int:
     window.resize(1280, 800)
     window.show()
     area = window.show_area("admin")
-    shots: list[tuple[str, QWidget]] = []
+
+    def shoot(name: str, widget: QWidget) -> None:
+        widget.grab().save(str(out / name))
 
     def step_audit() -> None:
         area.tabs.setCurrentIndex(1)
-        shots.append(("admin-audit-trail.png", window))
 
     def step_dialogs() -> None:
         sign_in = SignInDialog(db, login="sam", hint=DEMO_HINT)
         sign_in.message.setText("Wrong user name or password")
         sign_in.show()
-        shots.append(("sign-in.png", sign_in))
+        shoot("sign-in.png", sign_in)
         error = StaleEdit("Priya Shah changed this record at 10:42", entity="episode", record_id=7,
                           mine=Version({"referral_note": "Lives alone; wants a walking group", "next_review_on": "12-Nov-2026"}, 3),
                           theirs=Version({"referral_note": "Lives alone; referred to Saltmarsh Walkers", "next_review_on": "12-Nov-2026"}, 4,
                                          "priya", "Priya Shah", datetime(2026, 11, 2, 10, 42)))
         stale = StaleDialog(error, labels={"referral_note": "Referral note", "next_review_on": "Next review"})
         stale.show()
-        shots.append(("stale-save.png", stale))
+        QTimer.singleShot(200, lambda: shoot("stale-save.png", stale))
+        QTimer.singleShot(300, step_lock)
+
+    def step_lock() -> None:
         lock = IdleLockController(window, db, admin)
         lock.lock()
-        shots.append(("locked.png", window))
-        shots.append(("lock-dialog.png", lock.dialog))
-
-    def grab_all() -> None:
-        for name, widget in shots:
-            widget.grab().save(str(out / name))
-        app.quit()
+        QTimer.singleShot(200, lambda: (shoot("locked.png", window), shoot("lock-dialog.png", lock.dialog),
+                                        app.quit()))
 
     window.grab().save(str(out / "admin-users.png"))
     QTimer.singleShot(300, step_audit)
     QTimer.singleShot(600, lambda: window.grab().save(str(out / "admin-audit-trail.png")))
     QTimer.singleShot(700, step_dialogs)
-    QTimer.singleShot(1500, grab_all)
     app.exec()
     return 0
 

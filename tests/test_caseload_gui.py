@@ -11,11 +11,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
+    QCalendarWidget,
     QComboBox,
     QDialog,
+    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QTabBar,
     QWidget,
 )
 from sqlalchemy import func, select
@@ -28,13 +31,18 @@ from pcn_assistant.services.caseload import episodes, worklists
 from pcn_assistant.store.models.caseload import CarePlanGoal, Episode, EpisodeContact
 
 
-def when_dialog_opens(handler):
-    """Run ``handler(dialog)`` on the next modal dialog; it must close the dialog."""
+def when_dialog_opens(handler, tries: int = 300):
+    """Run ``handler(dialog)`` on the next modal dialog (waiting up to 3 s for it)."""
 
     def poll() -> None:
+        nonlocal tries
         dialog = QApplication.activeModalWidget()
-        if dialog is None or not dialog.isVisible():
-            QTimer.singleShot(10, poll)
+        if dialog is None or not dialog.isVisible() or not dialog.isActiveWindow():
+            if dialog is not None and dialog.isVisible():
+                dialog.activateWindow()
+            tries -= 1
+            if tries > 0:
+                QTimer.singleShot(10, poll)
             return
         try:
             handler(dialog)
@@ -54,6 +62,11 @@ def _count(db, model, *where):
 def ctx(sqlite_db):
     add_people(sqlite_db, 4)
     return AppContext(db=sqlite_db, actor=SAM)
+
+
+def _activate(qtbot, window) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def _area(qtbot, ctx) -> CaseloadArea:
@@ -112,6 +125,7 @@ def test_enrol_contact_goal_close_and_the_worklists_follow(qtbot, ctx, monkeypat
         qtbot.keyClick(dialog.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     when_dialog_opens(contact)
+    _activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert _count(ctx.db, EpisodeContact) == 1
     assert window.record.contacts[0].note == "Talked about the lunch club"
@@ -233,6 +247,7 @@ def test_worklist_opens_records_and_next_person_walks_the_list(qtbot, ctx):
     qtbot.addWidget(window)
     first = window.record.patient_id
     assert first == area.model.row_object(0).patient_id
+    _activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert window.record.patient_id == area.model.row_object(1).patient_id
     assert area.table.currentIndex().row() == 1
@@ -254,6 +269,15 @@ def test_worklist_opens_records_and_next_person_walks_the_list(qtbot, ctx):
     area.tabs.setCurrentIndex(1)
     texts = [area.coordinator_table.item(r, 0).text() for r in range(area.coordinator_table.rowCount())]
     assert any("priya" in t for t in texts)
+
+
+def _inside(widget, kinds) -> bool:
+    parent = widget.parent()
+    while parent is not None:
+        if isinstance(parent, kinds):
+            return True
+        parent = parent.parent()
+    return False
 
 
 def test_every_control_has_an_accessible_name(qtbot, ctx):
@@ -290,12 +314,12 @@ def test_every_control_has_an_accessible_name(qtbot, ctx):
         for control in top.findChildren(QWidget):
             if not isinstance(control, kinds) or control.parent() is None:
                 continue
-            if isinstance(control, QLineEdit) and isinstance(control.parent(), (QComboBox, QAbstractSpinBox)):
-                continue  # the editor inside a combo box or spin box: its parent carries the name
-            if type(control).__name__ in ("QCalendarWidget", "QCalendarView") or control.objectName().startswith("qt_"):
+            if _inside(control, (QComboBox, QAbstractSpinBox, QCalendarWidget, QLineEdit, QTabBar)):
+                continue  # the editor or popup inside a combo box or spin box: its owner carries the name
+            if isinstance(control, QHeaderView) or control.objectName().startswith("qt_"):
                 continue
             name = control.accessibleName() or (control.text() if isinstance(control, QAbstractButton) else "")
-            assert name.strip(), f"{type(top).__name__}: {type(control).__name__} {control.objectName()!r}"
+            assert name.strip(), f"{type(top).__name__}: {type(control).__name__} {control.objectName()!r} in {type(control.parent()).__name__}"
 
 
 def test_contact_dialog_tab_order_follows_reading_order(qtbot, ctx):

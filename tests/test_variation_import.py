@@ -140,7 +140,7 @@ def test_file_defines_its_own_indicator(db, tmp_path):
 
 def test_catalogue_format_file_adds_indicators(db, tmp_path):
     path = write(tmp_path, "code,name,type,multiplier,polarity,unit,description,source\n"
-                           "hypnotics,Hypnotic items per 1,000,rate,1000,lower_is_better,per 1000,,ePACT2\n"
+                           "hypnotics,\"Hypnotic items per 1,000\",rate,1000,lower_is_better,per 1000,,ePACT2\n"
                            "flu_65_plus,Clash,proportion,100,higher_is_better,%,,\n")
     outcome = import_indicators(db, LOCAL_ADMIN, path)
     assert outcome.content == "catalogue" and outcome.inserted == 1

@@ -25,3 +25,6 @@ COMMAND_MODULES += [variation]
 from pcn_assistant.commands import caseload  # noqa: E402 (caseload export, worklists)
 
 COMMAND_MODULES += [caseload]
+from pcn_assistant.commands import dashboard  # noqa: E402 (dashboard export)
+
+COMMAND_MODULES += [dashboard]

@@ -14,8 +14,12 @@ from PySide6.QtCore import qVersion
 from pcn_assistant.components import components, runtime_components
 
 
+_CELL = "style='padding: 1px 16px 1px 0'"
+
+
 def _row(name: str, version: str, licence: str) -> str:
-    return f"<tr><td>{escape(name)}</td><td>{escape(version)}</td><td>{escape(licence)}</td></tr>"
+    cells = "".join(f"<td {_CELL}>{escape(text)}</td>" for text in (name, version, licence))
+    return f"<tr>{cells}</tr>"
 
 
 def about_text(app_version: str) -> str:
@@ -31,8 +35,9 @@ def about_text(app_version: str) -> str:
         "<p>Risk scores rank people for review. They are not a diagnosis, and the weights "
         "are for local clinical review.</p>"
         "<p><b>Bundled components</b></p>"
-        "<table cellspacing=0 cellpadding=2><tr><th align=left>Component</th>"
-        f"<th align=left>Version</th><th align=left>Licence</th></tr>{rows}</table>"
+        "<table cellspacing=0 cellpadding=0><tr>"
+        + "".join(f"<th align=left {_CELL}>{h}</th>" for h in ("Component", "Version", "Licence"))
+        + f"</tr>{rows}</table>"
         + (f"<p><small>Also included: {also}.</small></p>" if also else "")
         + "<p><small>Qt and PySide6 are used under the LGPL-3.0; you may replace them with "
         "your own build. Licence texts ship with each component.</small></p>"

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from pcn_assistant.services.security import Actor
 from pcn_assistant.store.engine import Database
 
-AFTER_PATIENT_DATA_CHANGE: list[Callable[[Database, Actor], object]] = []
+
+
+def _stratify(db: Database, actor: Actor) -> object:
+    """Re-rank everyone after new data (imported lazily: risk needs pandas and the model)."""
+    from pcn_assistant.services.risk import stratify
+    from pcn_assistant.services.security import RISK_RUN, SYSTEM
+
+    return stratify(db, actor if actor.can(RISK_RUN) else SYSTEM)
+
+
+AFTER_PATIENT_DATA_CHANGE: list[Callable[[Database, Actor], object]] = [_stratify]
 
 
 def patient_data_changed(db: Database, actor: Actor) -> None:

@@ -49,12 +49,21 @@ def _variation(ctx: AppContext) -> QWidget:
     return VariationArea(ctx)
 
 
+def _dashboard(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.dashboard import DashboardArea
+
+    return DashboardArea(ctx)
+
+
+def _find_people(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.find_people import FindPeopleArea
+
+    return FindPeopleArea(ctx)
+
+
 AREAS: list[Area] = [
     Area("caseload", "Caseload", _caseload, security.CASELOAD_READ),
-    Area("find_people", "Find people", placeholder(
-        "Find people",
-        "Risk-stratified cohorts (eFI, Cambridge Multimorbidity Score and the PCN priority "
-        "score) with the reasons for each person, and built-in worklists."), security.PATIENTS_READ),
+    Area("find_people", "Find people", _find_people, security.PATIENTS_READ),
     Area("patients", "Patients", _patients, security.PATIENTS_READ),
     Area("directory", "Directory", placeholder(
         "Directory",
@@ -65,10 +74,7 @@ AREAS: list[Area] = [
         "Social prescribing referrals through their whole life: sent, accepted, attended, "
         "completed, and the chase list for those with no reply."), security.CASELOAD_READ),
     Area("variation", "Variation audits", _variation, security.VARIATION_READ),
-    Area("dashboard", "Dashboard", placeholder(
-        "Dashboard",
-        "Reach, activity, referrals, outcomes and equity for the clinical director and "
-        "commissioners."), security.DASHBOARD_READ),
+    Area("dashboard", "Dashboard", _dashboard, security.DASHBOARD_READ),
     Area("imports", "Imports", placeholder(
         "Imports",
         "Import practice extracts (EMIS Web and SystmOne reports), coded events, indicator "

@@ -31,7 +31,7 @@ from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
 from pcn_assistant.gui.forms import child, load_form
 from pcn_assistant.gui.paged_model import PagedTableModel
-from pcn_assistant.gui.person_record import attach_person_opener, person_record_window
+from pcn_assistant.gui.person_record import attach_person_opener, caseload_events
 from pcn_assistant.gui.person_record.plan_dialogs import ReassignDialog
 from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.tasks import run_task
@@ -109,7 +109,7 @@ class CaseloadArea(QWidget):
         self.show_caseload_button.clicked.connect(self.show_coordinator_caseload)
         self.coordinator_table.itemActivated.connect(lambda *_: self.show_coordinator_caseload())
         self.tabs.currentChanged.connect(self._tab_changed)
-        person_record_window(ctx, self).changed.connect(self.refresh)
+        caseload_events().changed.connect(self.refresh)
         self.worklist_list.setCurrentRow(0)
 
     # Filters and lists
@@ -198,7 +198,7 @@ class CaseloadArea(QWidget):
             return
         names = coordinators.coordinator_names(self.ctx.db, self.ctx.actor)
         if ReassignDialog(self.ctx, ids, names, self).exec():
-            self.refresh()
+            caseload_events().changed.emit()
 
     def export(self) -> None:
         coordinator = self.current_filter().coordinator

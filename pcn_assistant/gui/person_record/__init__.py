@@ -20,8 +20,7 @@ import logging
 import pkgutil
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
 from pcn_assistant.errors import PcnError
@@ -32,6 +31,21 @@ log = logging.getLogger(__name__)
 TabFactory = Callable[[AppContext, int], QWidget]
 PERSON_RECORD_TABS: list[tuple[str, TabFactory]] = []
 _plugins_loaded = False
+
+
+class _CaseloadEvents(QObject):
+    changed = Signal()  # something on a caseload was saved: lists and counts refresh
+
+
+_events: _CaseloadEvents | None = None
+
+
+def caseload_events() -> _CaseloadEvents:
+    """The one notifier every caseload list listens to, whichever window saved."""
+    global _events
+    if _events is None:
+        _events = _CaseloadEvents()
+    return _events
 
 
 def load_tab_plugins() -> None:
@@ -83,6 +97,7 @@ def person_record_window(ctx: AppContext, anchor: QWidget):  # noqa: ANN201 - Pe
     if existing is None:
         load_tab_plugins()
         existing = PersonRecordWindow(ctx, PERSON_RECORD_TABS, top)
+        existing.changed.connect(caseload_events().changed)
         top._person_record_window = existing
     return existing
 
@@ -113,6 +128,22 @@ def attach_person_opener(view: QAbstractItemView, ctx: AppContext,
             open_person_record(ctx, patient_id, view, ModelSequence(view, index.row(), patient_of))
 
     view.doubleClicked.connect(open_at)
-    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-        shortcut = QShortcut(QKeySequence(key), view, context=Qt.ShortcutContext.WidgetShortcut)
-        shortcut.activated.connect(lambda: open_at(view.currentIndex()))
+    opener = _EnterOpens(view, lambda: open_at(view.currentIndex()))
+    view.installEventFilter(opener)
+    view._person_opener = opener  # keep it alive as long as the view
+
+
+class _EnterOpens(QObject):
+    """Enter or Return on the list opens the current row (the view's own Enter handling
+    would only start editing, which these read-only lists do not allow)."""
+
+    def __init__(self, parent: QObject, action: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.action = action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.action()
+            return True
+        return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
@@ -81,46 +81,25 @@ def episode_text(record: PersonRecord) -> str:
     return "<br>".join(lines)
 
 
-def risk_html(record: PersonRecord) -> str:
+def risk_html(record: PersonRecord, *, more: bool = False) -> str:
+    """The reasons behind the person's priority score (the Risk tab has the full picture)."""
     risk = record.risk
     if risk is None:
         return "No risk stratification for this person yet."
-    items = ([risk.pinned_reason] if risk.pinned_reason else []) + list(risk.reasons)
+    items = ([f"Always tier 3: {risk.pinned_reason}"] if risk.pinned_reason else []) + list(risk.reasons)
     if not items:
         return "No reasons recorded."
-    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in items) + "</ul>"
-
-
-def _risk_panel(window: QWidget, record: PersonRecord) -> QWidget | None:
-    """The risk area's own reasons widget, when that feature provides one."""
-    try:
-        from pcn_assistant.gui.widgets import risk_panel
-    except ImportError:
-        return None
-    factory = getattr(risk_panel, "RiskPanel", None)
-    if factory is None:
-        return None
-    panel = factory(window.ctx, record.patient_id)
-    return panel
+    text = "<ul style='margin:0'>" + "".join(f"<li>{escape(line)}</li>" for line in items) + "</ul>"
+    if more:
+        text += "<small>Points by component and the score over time are on the Risk tab.</small>"
+    return text
 
 
 def fill_summary(window: QWidget, record: PersonRecord) -> None:
     form = window.form
-    risk_label = child(form, QLabel, "riskLabel")
-    group = child(form, QGroupBox, "riskGroup")
-    old = getattr(window, "_risk_panel_widget", None)
-    if old is not None:
-        group.layout().removeWidget(old)
-        old.deleteLater()
-        window._risk_panel_widget = None
-    panel = _risk_panel(window, record)
-    if panel is not None:
-        risk_label.setVisible(False)
-        group.layout().addWidget(panel)
-        window._risk_panel_widget = panel
-    else:
-        risk_label.setVisible(True)
-        risk_label.setText(risk_html(record))
+    risk = child(form, QLabel, "riskLabel")
+    risk.setText(risk_html(record, more=window.risk_panel is not None))
+    risk.setAccessibleDescription(risk.text())
     referral = child(form, QLabel, "referralLabel")
     referral.setText(episode_text(record))
     referral.setAccessibleDescription(referral.text())

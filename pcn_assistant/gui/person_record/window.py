@@ -37,6 +37,16 @@ from pcn_assistant.services.caseload.coordinators import coordinator_names
 from pcn_assistant.services.caseload.person import PersonRecord, open_person
 from pcn_assistant.services.security import CASELOAD_READ, CASELOAD_WRITE
 
+
+def risk_panel(ctx: AppContext) -> QWidget | None:
+    """The risk area's explained-score panel (score history, points, reasons), if installed."""
+    try:
+        from pcn_assistant.gui.widgets.risk_panel import RiskPanel
+    except ImportError:
+        return None
+    return RiskPanel(ctx)
+
+
 Step = Callable[[int], int | None]  # +1 / -1 -> the next person's patient id, or None at the end
 TabFactory = Callable[[AppContext, int], QWidget]
 
@@ -71,10 +81,11 @@ class PersonRecordWindow(QWidget):
         self.flags_label = child(self.form, QLabel, "flagsLabel")
         self.tabs = child(self.form, QTabWidget, "tabs")
         self.plan_tab = PlanTab(ctx, self)
-        self.tabs.insertTab(2, self.plan_tab, "&Plan")
-        self.tabs.setTabText(0, "S&ummary")
-        self.tabs.setTabText(1, "C&ontacts")
+        self.tabs.insertTab(2, self.plan_tab, "Plan")
         self.plan_tab.changed.connect(self.reload)
+        self.risk_panel = risk_panel(ctx)
+        if self.risk_panel is not None:
+            self.tabs.insertTab(3, self.risk_panel, "Risk")
         self.buttons = {name: child(self.form, QPushButton, name) for name in (
             "enrolButton", "newContactButton", "newTaskButton", "statusButton", "reviewButton",
             "flagButton", "previousButton", "nextButton", "endFlagButton", "completeTaskButton")}
@@ -142,6 +153,8 @@ class PersonRecordWindow(QWidget):
                    [[f"{h.occurred_at:%d/%m/%Y %H:%M}", h.user_name, h.what.capitalize(), h.detail]
                     for h in record.history])
         self.plan_tab.show_plan(record)
+        if self.risk_panel is not None:
+            self.risk_panel.show_patient(record.patient_id)
         self._rebuild_extra_tabs()
         self._update_buttons()
 

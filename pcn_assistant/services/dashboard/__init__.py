@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,13 +20,13 @@ from pcn_assistant.services.dashboard import activity, equity, outcomes, reach, 
 from pcn_assistant.services.dashboard.model import Dashboard, DashSection, DashTable, Period
 from pcn_assistant.services.dashboard.period import parse_period
 from pcn_assistant.services.dashboard.scope import Scope
-from pcn_assistant.services.security import DASHBOARD_READ, Actor, requires
+from pcn_assistant.services.security import DASHBOARD_READ, EXPORT_AGGREGATE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Practice
 
 SECTIONS = (reach, activity, referrals, outcomes, equity, system)
 
-__all__ = ["Dashboard", "DashSection", "DashTable", "Period", "build_dashboard", "published"]
+__all__ = ["Dashboard", "DashSection", "DashTable", "Period", "build_dashboard", "export_dashboard", "published"]
 
 
 @requires(DASHBOARD_READ)
@@ -73,3 +74,25 @@ def _suppress_table(table: DashTable) -> None:
                 row[target] = "*"
         for i in small:
             row[i] = "*"
+
+
+@requires(EXPORT_AGGREGATE)
+def export_dashboard(
+    db: Database, actor: Actor, out: str | Path, *, period: str | None = None,
+    practice_code: str | None = None, today: date | None = None,
+) -> tuple[Path, object]:
+    """Export to ``.xlsx`` (written here) or ``.pdf`` (returns the board report document for
+    the caller to render with Qt). Small numbers are suppressed; the export is audited."""
+    from pcn_assistant.services.audit import record
+    from pcn_assistant.services.dashboard.board_report import board_report
+    from pcn_assistant.services.dashboard.export_xlsx import write_workbook
+
+    out = Path(out)
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise InvalidInput(f"Dashboard exports are .xlsx or .pdf, not {out.suffix or 'no extension'}")
+    dashboard = published(build_dashboard(db, actor, period=period, practice_code=practice_code, today=today))
+    payload: object = board_report(dashboard) if out.suffix.lower() == ".pdf" else write_workbook(dashboard, out)
+    with db.transaction() as session:
+        record(session, actor, "export.dashboard", entity="dashboard", entity_id=dashboard.practice_code or "PCN",
+               summary=f"{out.name}: {dashboard.period.label}, {dashboard.scope_label}")
+    return out, payload

@@ -95,7 +95,9 @@ def _coordinators(session: Session, scope: Scope) -> DashTable:
     return DashTable("coordinators", "Caseload and contacts per coordinator",
                      ["Coordinator", "People supported", "People per year", f"Against {low}-{high} a year",
                       "Open episodes", "Contacts", "Overdue reviews"], rows, chart=BAR,
-                     value_columns=["People per year", "Open episodes", "Overdue reviews"])
+                     value_columns=["People per year", "Open episodes", "Overdue reviews"],
+                     brief_columns=["Coordinator", "People per year", f"Against {low}-{high} a year",
+                                    "Open episodes", "Contacts", "Overdue reviews"])
 
 
 def _days_to_first_contact(session: Session, scope: Scope) -> tuple[float | None, int]:

@@ -134,7 +134,8 @@ def _dimension_table(key: str, title: str, registered: dict, people: dict) -> Da
         value_columns=["% of list", "% of offered"],
         suppress_columns=["Offered", "Accepted", "Declined", "Reached"],
         derived={"% of offered": "Offered", "Lower 95%": "Offered", "Upper 95%": "Offered",
-                 "Reach per 1,000": "Reached", "Gap": "Offered"})
+                 "Reach per 1,000": "Reached", "Gap": "Offered"},
+        brief_columns=["Group", "% of list", "Offered", "% of offered", "Lower 95%", "Upper 95%", "Gap"])
 
 
 def _order(key: str, value: object) -> tuple:

@@ -36,6 +36,16 @@ class DashTable:
     note: str = ""
     suppress_columns: list[str] = field(default_factory=list)  # counts below PCN level
     derived: dict[str, str] = field(default_factory=dict)  # value column -> the count it comes from
+    brief_columns: list[str] = field(default_factory=list)  # for the printed report; empty = all
+
+    def brief(self) -> DashTable:
+        """The table narrowed to ``brief_columns`` (for a portrait page)."""
+        if not self.brief_columns:
+            return self
+        keep = [self.columns.index(c) for c in self.brief_columns]
+        return DashTable(self.key, self.title, list(self.brief_columns),
+                         [[row[i] for i in keep] for row in self.rows], self.chart,
+                         [c for c in self.value_columns if c in self.brief_columns], self.note)
 
     def column(self, name: str) -> list[object]:
         index = self.columns.index(name)

@@ -46,7 +46,9 @@ def build(session: Session, scope: Scope) -> DashSection:
         "paired_change", "Change between baseline and follow-up (paired measures only)",
         ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
          "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
-        suppress_columns=["Pairs"] if scope.below_pcn else []))
+        suppress_columns=["Pairs"] if scope.below_pcn else [],
+        brief_columns=["Measure", "Pairs", "Mean change", "Lower 95%", "Upper 95%", "% improved",
+                       "Excluded (no complete pair)"]))
     if change.n:
         interval = (f" (95% CI {change.lower:+.2f} to {change.upper:+.2f})" if change.lower is not None else "")
         section.headlines.append(

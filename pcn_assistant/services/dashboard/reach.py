@@ -97,7 +97,8 @@ def _new_episodes_by_month(session: Session, scope: Scope) -> DashTable:
     return DashTable("new_episodes_by_source", "New episodes per month by referral source",
                      ["Month", *ordered_sources, "Total"], rows, chart=STACKED if len(months) <= 4 else LINE,
                      value_columns=ordered_sources if len(months) <= 4 else ["Total"],
-                     suppress_columns=[*ordered_sources, "Total"] if scope.below_pcn else [])
+                     suppress_columns=[*ordered_sources, "Total"] if scope.below_pcn else [],
+                     brief_columns=["Month", "Total"])
 
 
 def _months(scope: Scope) -> list[str]:

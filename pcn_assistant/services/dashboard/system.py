@@ -55,7 +55,9 @@ def build(session: Session, scope: Scope) -> DashSection:
         ["Measure", "People", "Before", "After", "Before per person", "After per person",
          "Mean change per person", "Lower 95%", "Upper 95%"], rows, chart=BAR,
         value_columns=["Before", "After"], note=CAVEAT,
-        suppress_columns=["Before", "After"] if scope.below_pcn else []))
+        suppress_columns=["Before", "After"] if scope.below_pcn else [],
+        brief_columns=["Measure", "People", "Before", "After", "Mean change per person", "Lower 95%",
+                       "Upper 95%"]))
     for label, _n, before, after, *_ in rows:
         section.headlines.append(f"{label}: {before:,} in the 6 months before enrolment, {after:,} after "
                                  f"({people:,} people with 6 months' follow-up).")

@@ -42,6 +42,12 @@ class DemoContext:
 DemoPart = Callable[[DemoContext], None]
 
 
+def _risk_demo(ctx: DemoContext) -> None:
+    from pcn_assistant.services.demo import risk
+
+    risk.build(ctx)
+
+
 def _parts() -> list[tuple[str, DemoPart]]:
     from pcn_assistant.services.demo import caseload as caseload_demo
     from pcn_assistant.services.demo import indicators as indicators_demo
@@ -52,6 +58,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
         ("practices", practices.build),
         ("users", demo_users.build),
         ("patients", patients.build),
+        ("risk", _risk_demo),
         ("caseload", caseload_demo.build),
         ("indicators", indicators_demo.build),
     ]

@@ -108,7 +108,7 @@ def _candidates(ctx: DemoContext, rng: np.random.Generator, n: int) -> list[int]
 
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng("caseload")
-    n = min(540, max(60, ctx.patients // 70))
+    n = min(540, max(120, ctx.patients // 70))
     people = _candidates(ctx, rng, n)
     holidays = bank_holidays()
     today = ctx.today
@@ -144,6 +144,10 @@ def build(ctx: DemoContext) -> None:
             kind, text = FLAGS[int(rng.integers(0, len(FLAGS)))]
             flags.append({"patient_id": patient_id, "kind": kind, "description": text,
                           "raised_on": referrals[-1], "recorded_by": "sam", "updated_by": "sam"})
+    # Every close reason appears at least once, however small the demo.
+    closed = [e for e in episodes if e["status"] == rules.CLOSED and e["close_reason"] != "could_not_contact"]
+    for episode, reason in zip(closed[::7], CLOSE_REASONS[1:], strict=False):
+        episode["close_reason"] = reason
     _insert(ctx, episodes, contacts, changes, plans, plan_goals, tasks, flags)
 
 

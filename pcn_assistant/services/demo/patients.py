@@ -1,21 +1,20 @@
-"""Demo part: the registered population of the demo practices."""
+"""Demo part: the registered population of the demo practices.
+
+The generated people go through the patient import itself (``import_patient_frame``:
+the same checks, writer and history as a practice's CSV), so the demo database holds
+exactly what importing the same people from a file would, and shows as one past import.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import insert, select
 
 from pcn_assistant.services.demo import DemoContext
-from pcn_assistant.services.demo.population import CONDITION_COLUMNS, generate_population
+from pcn_assistant.services.demo.population import generate_population
 from pcn_assistant.services.demo.practices import PRACTICES
-from pcn_assistant.store.models import Patient, PatientCondition, Practice
+from pcn_assistant.services.security import SYSTEM
 
-PATIENT_FIELDS = (
-    "nhs_number", "given_name", "family_name", "date_of_birth", "sex", "postcode", "lsoa_code",
-    "imd_decile", "phone", "ethnicity", "lives_alone", "is_carer", "has_carer", "housebound",
-    "care_home", "palliative_care", "learning_disability", "ae_attendances_12m",
-    "emergency_admissions_12m", "medication_count", "frailty_coded",
-)
+SOURCE_NAME = "demo-population.csv"
 
 
 def demo_population(ctx: DemoContext) -> pd.DataFrame:
@@ -24,28 +23,12 @@ def demo_population(ctx: DemoContext) -> pd.DataFrame:
 
 
 def build(ctx: DemoContext) -> None:
+    from pcn_assistant.services.patient_import import ImportOptions, import_patient_frame
+
     frame = demo_population(ctx)
-    with ctx.db.transaction() as session:
-        practice_ids = dict(session.execute(select(Practice.ods_code, Practice.id)).all())
-        records = frame.loc[:, list(PATIENT_FIELDS)].astype(object).where(frame.notna(), None)
-        rows = records.to_dict("records")
-        for row, code in zip(rows, frame["practice_code"], strict=True):
-            row["practice_id"] = practice_ids[code]
-            row["given_name_lc"] = row["given_name"].lower()
-            row["family_name_lc"] = row["family_name"].lower()
-            row["frailty_coded"] = row["frailty_coded"] or None
-            for key in ("imd_decile", "medication_count", "ae_attendances_12m", "emergency_admissions_12m"):
-                if row[key] is not None:
-                    row[key] = int(row[key])
-            for key in ("lives_alone", "is_carer", "has_carer", "housebound", "care_home",
-                        "palliative_care", "learning_disability"):
-                row[key] = bool(row[key])
-        session.execute(insert(Patient), rows)
-        ids = dict(session.execute(select(Patient.nhs_number, Patient.id)).all())
-        conditions = [
-            {"patient_id": ids[nhs], "condition_key": key, "source": "flag"}
-            for key in CONDITION_COLUMNS
-            for nhs in frame.loc[frame[key], "nhs_number"]
-        ]
-        if conditions:
-            session.execute(insert(PatientCondition), conditions)
+    # Risk stratification is its own demo part, so the after-import hooks stay off here.
+    result = import_patient_frame(ctx.db, SYSTEM, frame, ImportOptions(today=ctx.today, notify=False),
+                                  source_name=SOURCE_NAME)
+    if result.rejected or result.inserted != len(frame):
+        first = result.errors[0] if result.errors else None
+        raise RuntimeError(f"Demo population did not import cleanly: {result.summary()}; first problem: {first}")

@@ -10,7 +10,7 @@ overwrite each other (``StaleRecord`` says who changed it and when).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, time
 
 from sqlalchemy import func, select
@@ -27,8 +27,9 @@ from pcn_assistant.core.directory import (
     is_stale,
     schedule_text,
 )
-from pcn_assistant.errors import InvalidInput, StaleRecord
+from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
+from pcn_assistant.services.concurrency import ensure_version, refusing_stale
 from pcn_assistant.services.directory.mapping import SERVICE_LOADS, set_categories
 from pcn_assistant.services.directory.oruk_records import address_id_for
 from pcn_assistant.services.referrals.capacity import Usage, medians, usage_for
@@ -274,19 +275,22 @@ def _apply(session, service: DirectoryService, form: ServiceForm, actor: Actor) 
 
 @requires(DIRECTORY_WRITE)
 def save_service(db: Database, actor: Actor, form: ServiceForm, *, today: date | None = None) -> int:
-    """Create or update a service from the form; returns its id."""
+    """Create or update a service from the form; returns its id.
+
+    An edit names the version it started from; if someone saved in between, the save is
+    refused with both versions (``concurrency.StaleEdit``) and nothing is overwritten.
+    """
     _validate(form, today or date.today())
-    with db.transaction() as session:
+    columns = DirectoryService.__table__.columns.keys()
+    mine = {k: v for k, v in asdict(form).items() if k in columns and k not in ("id", "version")}
+    with refusing_stale(db, DirectoryService, form.id, mine, form.version), db.transaction() as session:
         if form.id is None:
             service = DirectoryService(oruk_id=_new_id(), source="manual", name=form.name.strip(), private_notes="")
             session.add(service)
             action = "directory.service.create"
         else:
             service = _load(session, form.id)
-            if form.version is not None and service.version != form.version:
-                when = service.updated_at.strftime("%H:%M") if service.updated_at else "an unknown time"
-                raise StaleRecord(f"{service.updated_by or 'Someone'} changed this service at {when}; "
-                                  "reopen it to see their changes")
+            ensure_version(session, service, form.version, mine)
             action = "directory.service.update"
         with session.no_autoflush:  # the organisation lookup must not flush a half-built service
             _apply(session, service, form, actor)

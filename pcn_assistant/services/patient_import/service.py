@@ -349,6 +349,10 @@ def _finish_batch(
         .order_by(ImportBatch.id.desc()).limit(1)).first()
     if result.changed:
         result.message = f"Imported {table.file_name}: {result.summary()}."
+    elif result.rejected == result.rows_read:
+        result.status = "unchanged"
+        result.message = (f"Nothing imported: all {result.rows_read:,} rows of {table.file_name} were rejected; "
+                          "see the problems listed.")
     else:
         result.status = "unchanged"
         result.message = f"Nothing changed: every valid row already matches the database ({result.summary()})."

@@ -132,7 +132,7 @@ def check_table(
     if "practice_code" not in by_field and default_practice:
         checked.source_columns["practice_code"] = PRACTICE_OPTION
         checked.values["practice_code"] = np.full(n, ev.as_text([default_practice])[0].upper(), dtype=object)
-    if "nhs_number" in checked.values:
+    if kind == "patients" and "nhs_number" in checked.values:
         duplicated = ev.duplicate_rows(checked.values["nhs_number"])
         if duplicated.any():
             numbers = checked.values["nhs_number"]

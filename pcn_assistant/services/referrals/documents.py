@@ -124,7 +124,8 @@ def _measure_rows(rows: list[MeasureRow]) -> list[tuple[str, str, str, str]]:
         label = INSTRUMENT_LABELS[change.instrument]
         if change.changes:
             for item in change.changes:
-                table.append((f"{label}: {item.label}", f"{item.baseline:g}", f"{item.follow_up:g}",
+                name = item.label if change.instrument == "swemwbs" else f"ONS4: {item.label}"
+                table.append((name, f"{item.baseline:g}", f"{item.follow_up:g}",
                               f"{item.change:+g} ({item.direction})"))
         else:
             base = change.baseline.summary if change.baseline else "none"

@@ -150,20 +150,15 @@ def read_rows(path: Path) -> tuple[dict[str, str], list[_Row], list[str]]:
 
 
 def _steps(row: _Row, referral: Referral) -> list[tuple[str, date]]:
-    """The transitions a row asks for, leaving out what is already recorded."""
-    steps: list[tuple[str, date]] = []
+    """The transitions a row asks for, leaving out steps the referral has already taken."""
+    reached = {event.to_status for event in referral.events}
+    wanted: list[tuple[str | None, date | None]] = []
     if row.status in (life.ACCEPTED, life.DECLINED):
-        done = referral.accepted_on is not None if row.status == life.ACCEPTED else referral.status == life.DECLINED
-        if not done:
-            steps.append((row.status, row.status_on))
-    if row.attendance == life.ATTENDED and referral.first_attended_on is None:
-        steps.append((life.ATTENDED, row.attendance_on))
-    elif row.attendance == life.DID_NOT_ATTEND and referral.status != life.DID_NOT_ATTEND \
-            and referral.first_attended_on is None:
-        steps.append((life.DID_NOT_ATTEND, row.attendance_on))
-    if row.status == life.COMPLETED and referral.status != life.COMPLETED:
-        steps.append((life.COMPLETED, row.status_on))
-    return steps
+        wanted.append((row.status, row.status_on))
+    wanted.append((row.attendance, row.attendance_on))
+    if row.status == life.COMPLETED:
+        wanted.append((row.status, row.status_on))
+    return [(status, on) for status, on in wanted if status and status not in reached and on is not None]
 
 
 def _check(steps: list[tuple[str, date]], referral: Referral, today: date) -> str | None:

@@ -187,6 +187,10 @@ def _birth_range(band: str, today: date) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def age_on(date_of_birth: date, today: date) -> int:
+    return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -248,7 +252,7 @@ def ranked_order(sort_key: str, descending: bool) -> list:
     columns = {
         "nhs_number": [Patient.nhs_number],
         "name": [Patient.family_name_lc, Patient.given_name_lc],
-        "age": [RiskAssessment.age],
+        "age": [Patient.date_of_birth],
         "sex": [Patient.sex],
         "practice": [Practice.ods_code],
         "tier": [RiskAssessment.tier],
@@ -258,21 +262,24 @@ def ranked_order(sort_key: str, descending: bool) -> list:
     }.get(sort_key)
     if columns is None:  # points, rank, reasons...: the ranked list
         return [rank]
+    if sort_key == "age":
+        return [Patient.date_of_birth.asc() if descending else Patient.date_of_birth.desc(), rank]
     return [c.desc() if descending else c.asc() for c in columns] + [rank]
 
 
 ROW_COLUMNS = (
     RiskAssessment.patient_id, Patient.nhs_number, Patient.given_name, Patient.family_name,
-    RiskAssessment.age, Patient.sex, Practice.ods_code, RiskAssessment.tier, RiskAssessment.points,
+    Patient.date_of_birth, Patient.sex, Practice.ods_code, RiskAssessment.tier, RiskAssessment.points,
     RiskAssessment.previous_points, RiskAssessment.efi_deficits, RiskAssessment.efi_score,
     RiskAssessment.efi_category, RiskAssessment.cms_score, RiskAssessment.pinned_reason,
     RiskAssessment.reasons, RiskAssessment.assessed_on,
 )
 
 
-def _row(r) -> CohortRow:  # noqa: ANN001
+def _row(r, today: date) -> CohortRow:  # noqa: ANN001
     return CohortRow(
-        patient_id=r[0], nhs_number=r[1], name=display_name(r[2], r[3]), age=r[4], sex=r[5],
+        patient_id=r[0], nhs_number=r[1], name=display_name(r[2], r[3]), age=age_on(r[4], today),
+        sex=r[5],
         practice=r[6], tier=r[7], points=r[8], previous_points=r[9], efi_deficits=r[10],
         efi_score=r[11], efi_category=r[12], cms_score=r[13], pinned_reason=r[14],
         reasons=tuple(split_reasons(r[15])), assessed_on=r[16],
@@ -295,7 +302,8 @@ def page_cohort(
     stmt = cohort_select(flt, actor, *ROW_COLUMNS).order_by(*ranked_order(sort_key, descending))
     with db.session() as session:
         rows = session.execute(stmt.offset(offset).limit(limit)).all()
-    return [_row(r) for r in rows]
+    today = date.today()
+    return [_row(r, today) for r in rows]
 
 
 @requires(PATIENTS_READ)

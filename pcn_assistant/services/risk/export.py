@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import String, cast
 
 from pcn_assistant.core.risk import load_model
+from pcn_assistant.core.risk.assess import ages_on
 from pcn_assistant.core.risk.reasons import SEPARATOR
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
@@ -35,7 +37,7 @@ EXPORT_COLUMNS = ("nhs_number", "practice_code", "age", "efi_deficits", "efi_sco
 COLUMN_NOTES = {
     "nhs_number": "NHS number (10 digits)",
     "practice_code": "ODS code of the registered practice",
-    "age": "Age in years on the assessment date",
+    "age": "Age in years on the day of the export",
     "efi_deficits": "eFI deficits present, of 36 (empty under 65: not applicable)",
     "efi_score": "eFI score, deficits / 36 (empty under 65: not applicable, never 0)",
     "efi_category": "fit (<=0.12), mild (<=0.24), moderate (<=0.36), severe (>0.36); empty under 65",
@@ -57,13 +59,15 @@ class ExportResult:
 
 def export_frame(session, actor: Actor, flt: CohortFilter) -> pd.DataFrame:  # noqa: ANN001
     stmt = cohort_select(
-        flt, actor, Patient.nhs_number, Practice.ods_code.label("practice_code"), RiskAssessment.age,
+        flt, actor, Patient.nhs_number, Practice.ods_code.label("practice_code"),
+        cast(Patient.date_of_birth, String).label("age"),
         RiskAssessment.efi_deficits, RiskAssessment.efi_score, RiskAssessment.efi_category,
         RiskAssessment.cms_score, RiskAssessment.points, RiskAssessment.tier,
         RiskAssessment.pinned_reason, RiskAssessment.reasons,
     ).order_by(*ranked_order("rank", False))
     frame = fetch_frame(session, stmt)
     frame.columns = list(EXPORT_COLUMNS)
+    frame["age"] = ages_on(frame["age"], date.today()) if len(frame) else pd.Series(dtype="int64")
     frame["reasons"] = frame["reasons"].fillna("").str.replace(SEPARATOR, "; ", regex=False)
     frame["efi_score"] = pd.to_numeric(frame["efi_score"], errors="coerce").round(4)
     frame["cms_score"] = pd.to_numeric(frame["cms_score"], errors="coerce").round(2)

@@ -42,9 +42,10 @@ from pcn_assistant.store.models.patient import REGISTERED
 from pcn_assistant.store.models.risk import RiskAssessment, RiskRun
 
 STEPS = 4
-# Columns whose change means a new assessment row (with the model id and version).
+# Columns whose change means a new assessment row (with the model id and version). Age
+# alone is not one: the row keeps the age on its own date, and reasons name ages that score.
 FINGERPRINT_COLUMNS = (
-    "age", "points", *POINT_COLUMNS, "efi_deficits", "efi_deficit_mask", "frailty_level",
+    "points", *POINT_COLUMNS, "efi_deficits", "efi_deficit_mask", "frailty_level",
     "cms_condition_mask", "emergency_admissions_12m", "ae_attendances_12m", "medication_count",
     "tier", "pinned_reason", "reasons",
 )
@@ -190,6 +191,25 @@ def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityMod
     return insert_columns(session, table, assessment_columns(changed), constants)
 
 
+def save_run(session: Session, actor: Actor, scored: pd.DataFrame, model: PriorityModel,
+             settings: TierSettings, as_of: date, started: float) -> RiskRun:
+    """Record the run, write the changed assessments and audit it, in the caller's transaction."""
+    counts = tier_counts(scored["tier"].fillna(0).to_numpy(dtype=np.int64))
+    run = RiskRun(assessed_on=as_of, user_name=actor.name, model_id=model.id,
+                  model_version=model.version, tier3_percent=settings.tier3_percent,
+                  tier2_percent=settings.tier2_percent, assessed=len(scored),
+                  adults=int(scored["tier"].notna().sum()), changed=0,
+                  tier1=counts["1"], tier2=counts["2"], tier3=counts["3"])
+    session.add(run)
+    session.flush()
+    run.changed = write_assessments(session, scored, model, run)
+    run.duration_s = round(time.perf_counter() - started, 3)
+    audit.record(session, actor, "risk.stratify", entity="risk_run", entity_id=run.id,
+                 summary=f"{len(scored)} assessed with {model.label}, {run.changed} changed; "
+                         f"tier 3 {counts['3']}, tier 2 {counts['2']}, tier 1 {counts['1']}")
+    return run
+
+
 def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
                    model: PriorityModel | None = None) -> Iterator[tuple[int, int, str]]:
     """Stratify everyone registered; yields progress and returns a ``StratifyResult``."""
@@ -203,24 +223,12 @@ def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
         yield 1, STEPS, f"Scoring {len(frame):,} people"
         scored = score_population(frame, model, settings, as_of)
         yield 2, STEPS, "Saving assessments"
-        counts = tier_counts(scored["tier"].fillna(0).to_numpy(dtype=np.int64))
-        run = RiskRun(assessed_on=as_of, user_name=actor.name, model_id=model.id,
-                      model_version=model.version, tier3_percent=settings.tier3_percent,
-                      tier2_percent=settings.tier2_percent, assessed=len(scored),
-                      adults=int(scored["tier"].notna().sum()), changed=0,
-                      tier1=counts["1"], tier2=counts["2"], tier3=counts["3"])
-        session.add(run)
-        session.flush()
-        changed = write_assessments(session, scored, model, run)
-        run.changed = changed
-        run.duration_s = round(time.perf_counter() - started, 3)
-        audit.record(session, actor, "risk.stratify", entity="risk_run", entity_id=run.id,
-                     summary=f"{len(scored)} assessed with {model.label}, {changed} changed; "
-                             f"tier 3 {counts['3']}, tier 2 {counts['2']}, tier 1 {counts['1']}")
+        run = save_run(session, actor, scored, model, settings, as_of, started)
         yield 3, STEPS, "Committing"
     duration = time.perf_counter() - started
     yield STEPS, STEPS, "Done"
-    return StratifyResult(run_id=run.id, assessed=len(scored), changed=changed, tiers=counts,
+    return StratifyResult(run_id=run.id, assessed=run.assessed, changed=run.changed,
+                          tiers={"1": run.tier1, "2": run.tier2, "3": run.tier3},
                           model=model.label, assessed_on=as_of, duration_s=duration)
 
 

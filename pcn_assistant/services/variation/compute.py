@@ -42,6 +42,7 @@ SUPPRESSION_RULES: Final = {
           "0 is shown as 0. The PCN comparator is always computed from the true counts."),
     NONE: "None: every count is shown. For internal use only; do not publish or share outside the PCN.",
 }
+SIGNIFICANT_DIGITS: Final = 12
 INPUT_COLUMNS: Final = ("practice_code", "indicator_code", "period", "numerator", "denominator")
 
 
@@ -111,6 +112,8 @@ def compute_table(
                           limits["lower_0.998"], limits["upper_0.998"])
     suppressed = (x > 0) & (x < 8) if suppression == NHS else np.zeros(len(data), dtype=bool)
 
+    limits = {key: _significant(values) for key, values in limits.items()}
+    comparator = _significant(comparator)
     table = pd.DataFrame({
         "practice_code": data["practice_code"].astype(object),
         "indicator_code": data["indicator_code"].astype(object),
@@ -133,6 +136,12 @@ def compute_table(
             table[column] = table[column].astype(object)
             table.loc[suppressed, column] = SUPPRESSION_MARK
     return table, _funnels(data, pooled, comparator)
+
+
+def _significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """Round to ``digits`` significant figures, so the CSV and the workbook (Excel keeps 15)
+    hold exactly the same numbers; 12 is far beyond any published precision."""
+    return np.array([float(f"{v:.{digits}g}") for v in values], dtype=float)
 
 
 def _counts(values: np.ndarray) -> np.ndarray:

@@ -171,6 +171,7 @@ def read_indicator_file(
                 "numerator": parse_number(row["numerator"]), "denominator": parse_number(row["denominator"]),
             })
     duplicates = {n for numbers in seen.values() if len(numbers) > 1 for n in numbers}
+    duplicates |= {p.row for p in problems}  # definition problems found before the row checks
     for numbers in seen.values():
         if len(numbers) > 1:
             listed = ", ".join(map(str, numbers))
@@ -246,6 +247,8 @@ def _check_row(
     elif definition is None and not any(row.get(c) for c in DEFINING):
         bad("indicator_code", "unknown indicator: add it to the catalogue, or give type, "
                               "multiplier and polarity columns to define it in this file")
+    elif definition is None:
+        bad("indicator_code", "this new indicator's type, multiplier or polarity is not valid")
     period = periods.normalise(row["period"])
     if not period:
         bad("period", "a period is required")

@@ -58,11 +58,12 @@ HEADER_ROW = 5
 CHART_COLUMNS = ("A", "G")  # two charts a row, under the table, within its width
 CHART_ROWS = 20  # rows each chart occupies, with a gap
 LABELLED_PRACTICES = 30  # above this, points are grouped by assessment without labels
-LINES = (("comparator", "PCN value (pooled)", "000000", "solid", 2.0),
-         ("lower_95", "95% limits", "7F7F7F", "dash", 1.25),
-         ("upper_95", None, "7F7F7F", "dash", 1.25),
-         ("lower_99_8", "99.8% limits", "404040", "solid", 1.25),
-         ("upper_99_8", None, "404040", "solid", 1.25))
+# column, series title, colour, dash, width (pt), shown in the legend
+LINES = (("comparator", "PCN value (pooled)", "000000", "solid", 2.0, True),
+         ("lower_95", "95% limits", "7F7F7F", "dash", 1.25, True),
+         ("upper_95", "95% limits (upper)", "7F7F7F", "dash", 1.25, False),
+         ("lower_99_8", "99.8% limits", "404040", "solid", 1.25, True),
+         ("upper_99_8", "99.8% limits (upper)", "404040", "solid", 1.25, False))
 POLARITY_TEXT = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                  "no_judgement": "no judgement of better or worse"}
 
@@ -179,15 +180,14 @@ def funnel_chart(
     chart.y_axis.delete = False
     x_ref = Reference(data, min_col=1, min_row=first, max_row=last)
     legend_hidden: list[int] = []
-    for name, title, colour, dash, width in LINES:
+    for name, title, colour, dash, width, in_legend in LINES:
         column = list(lines.columns).index(name) + 1
-        series = Series(Reference(data, min_col=column, min_row=first, max_row=last), x_ref,
-                        title=title or "")
+        series = Series(Reference(data, min_col=column, min_row=first, max_row=last), x_ref, title=title)
         series.marker.symbol = "none"
         series.smooth = False
         series.graphicalProperties = GraphicalProperties(
             ln=LineProperties(solidFill=colour, prstDash=dash, w=int(width * 12700)))
-        if title is None:
+        if not in_legend:
             legend_hidden.append(len(chart.series))
         chart.series.append(series)
 

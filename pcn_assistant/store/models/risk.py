@@ -2,7 +2,8 @@
 
 Each run of stratification is a ``RiskRun``. An assessment row is written only when
 something about a person's assessment changed (points, any component, tier, reasons,
-eFI or CMS, age); otherwise their current row stands. So history stays small enough
+eFI or CMS); otherwise their current row stands, and the latest run's date says when
+it was last confirmed. So history stays small enough
 for a desktop file (weekly runs on 350,000 people would otherwise add tens of
 millions of rows a year), and every row is a real change a chart can show.
 
@@ -59,7 +60,7 @@ class RiskAssessment(Base):
     assessed_on: Mapped[date] = mapped_column(Date)
     model_id: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(20))
-    age: Mapped[int] = mapped_column(Integer)
+    age: Mapped[int] = mapped_column(Integer)  # on ``assessed_on``; current age comes from the patient
 
     points: Mapped[int] = mapped_column(Integer)
     previous_points: Mapped[int | None] = mapped_column(Integer)  # of the row this one superseded
