@@ -1,9 +1,9 @@
 """Every dashboard figure on a hand-built PCN whose answers are worked out by hand."""
 
 import pytest
+from dashboard_fixture import TODAY, build
 from scipy import stats
 
-from dashboard_fixture import TODAY, build
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services.dashboard import build_dashboard, published
 from pcn_assistant.services.dashboard.period import parse_period

@@ -5,9 +5,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dashboard_fixture import TODAY, build
 from openpyxl import load_workbook
 
-from dashboard_fixture import TODAY, build
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services.dashboard import export_dashboard
 from pcn_assistant.services.security import LOCAL_ADMIN
