@@ -140,3 +140,9 @@ def test_periods(text, start, end):
 def test_bad_periods(text):
     with pytest.raises(InvalidInput):
         parse_period(text, TODAY)
+
+
+def test_stats_json_counts_open_and_closed_episodes(small_pcn):
+    from pcn_assistant.services.stats import database_stats
+
+    assert database_stats(small_pcn)["caseload"] == {"open": 3, "closed": 2}

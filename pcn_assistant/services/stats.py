@@ -32,6 +32,10 @@ from pcn_assistant.services.risk.assessments import risk_stats  # noqa: E402
 
 STAT_SECTIONS.append(risk_stats)
 
+from pcn_assistant.services.dashboard.counts import caseload_counts  # noqa: E402
+
+STAT_SECTIONS.append(caseload_counts)
+
 
 def database_stats(db: Database) -> dict:
     stats: dict = {}

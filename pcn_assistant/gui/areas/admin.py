@@ -207,6 +207,7 @@ class AdminArea(QWidget):
         self.users_model = UsersModel(self)
         self.users_table.setModel(self.users_model)
         self.users_table.verticalHeader().setVisible(False)
+        self.users_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.users_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.users_table.horizontalHeader().setStretchLastSection(True)
         self.users_table.selectionModel().selectionChanged.connect(self._update_buttons)

@@ -68,6 +68,7 @@ class BackupsTab:
         self.table.setColumnCount(4)
         self.table.setHorizontalHeaderLabels(["When", "Kind", "Size", "File"])
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

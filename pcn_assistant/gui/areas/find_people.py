@@ -47,7 +47,7 @@ COLUMNS = (
     ("tier", "Tier"), ("points", "Points"), ("change", "Change"), ("efi_score", "eFI"),
     ("cms_score", "CMS"), ("reasons", "Why"),
 )
-COLUMN_WIDTHS = (100, 160, 40, 62, 72, 52, 58, 95, 48)
+COLUMN_WIDTHS = (96, 150, 38, 60, 66, 50, 54, 86, 46)
 TIERS = (("All tiers", ()), ("Tier 3: case management", (3,)), ("Tier 2: care coordination", (2,)),
          ("Tiers 2 and 3", (2, 3)), ("Tier 1: supported self-care", (1,)))
 EFI_OPTIONS = (("Any eFI", ()), ("eFI fit", ("fit",)), ("eFI mild", ("mild",)),
@@ -65,7 +65,7 @@ def format_cohort_cell(row: risk_service.CohortRow, key: str) -> str:
     if key == "tier":
         if row.tier is None:
             return "no tier"
-        return f"{row.tier} (pinned)" if row.pinned_reason else str(row.tier)
+        return f"{row.tier} pinned" if row.pinned_reason else str(row.tier)
     if key == "change":
         return "" if not row.change else f"{row.change:+d}"
     if key == "efi_score":
@@ -78,6 +78,16 @@ def format_cohort_cell(row: risk_service.CohortRow, key: str) -> str:
         return "; ".join(r for r in row.reasons if not r.startswith("Always tier 3"))
     value = row.value(key)
     return "" if value is None else str(value)
+
+
+class CohortTableModel(PagedTableModel):
+    """The paged list, with each person's full reasons as the row's tooltip."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            row = self.row_object(index.row())
+            return "\n".join(row.reasons) if row is not None and row.reasons else None
+        return super().data(index, role)
 
 
 def enrol_function():  # noqa: ANN201 - caseload's enrol_patients, or None when absent
@@ -160,7 +170,7 @@ class FindPeopleArea(QWidget):
         self.enrol_button.setVisible(enrol_function() is not None and self.ctx.actor.can(CASELOAD_WRITE))
 
     def _build_table(self) -> None:
-        self.model = PagedTableModel(COLUMNS, self._fetch_page, self._count, format_cohort_cell, parent=self)
+        self.model = CohortTableModel(COLUMNS, self._fetch_page, self._count, format_cohort_cell, parent=self)
         self.model.sort_key = "points"
         self.table.setModel(self.model)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -188,7 +198,7 @@ class FindPeopleArea(QWidget):
         splitter = child(self.form, QSplitter, "splitter")
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([800, 340])
+        splitter.setSizes([880, 300])
 
     def _connect(self) -> None:
         for combo in (self.worklist, self.tier, self.practice, self.efi, self.condition, self.age, self.deprivation):

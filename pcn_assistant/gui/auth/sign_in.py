@@ -34,7 +34,7 @@ class SignInDialog(FormDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit")
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
-        self.part(QLabel, "databaseLabel").setText(f"Database: {db.describe()}")
+        self.part(QLabel, "databaseLabel").setText(f"Database: {db.file_path or db.describe()}")
         hint_label = self.part(QLabel, "hintLabel")
         hint_label.setText(hint)
         hint_label.setVisible(bool(hint))

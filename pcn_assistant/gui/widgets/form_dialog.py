@@ -20,8 +20,7 @@ class FormDialog(QDialog):
     def __init__(self, form_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = load_form(form_name, self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)  # default margins: the form's own root layout has none
         layout.addWidget(self.form)
         self.setWindowTitle(self.form.windowTitle())
         self.setAccessibleName(self.form.accessibleName() or self.form.windowTitle())
