@@ -157,5 +157,7 @@ def _checkpoint(path: Path) -> None:
 
 
 def remove_database(path: Path) -> None:
+    """Delete a database with its WAL files and the backups the app keeps beside it."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(path.parent / f"{path.stem}-backups", ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.cases.support import run_probe
+from bench.datasets import remove_database
 from bench.runner import Case
 
 
@@ -15,16 +16,19 @@ class PeakMemory(Case):
     targets = (500, 500)
 
     def setup(self) -> None:
-        self.database = self.env.datasets.demo_db(self.size)
+        self.database = self.env.datasets.working_copy(self.env.datasets.demo_db(self.size), self.key)
 
     def run(self) -> float:
-        _started, report = run_probe("memory", self.database)
+        _started, report = run_probe("memory", self.database, timeout=300)
         self._areas = report.get("areas", [])
         return report["peak_mb"]
 
     def note(self) -> str:
         return ("separate process: every area visited, Patients searched, sorted and scrolled to the end; "
                 f"areas: {', '.join(getattr(self, '_areas', []))}")
+
+    def teardown(self) -> None:
+        remove_database(self.database)
 
     def profile(self, out: Path) -> Path | None:
         return None  # memory, not time: a time profile says nothing useful here

@@ -53,6 +53,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
     from pcn_assistant.services.demo import indicators as indicators_demo
     from pcn_assistant.services.demo import patients, practices
     from pcn_assistant.services.demo import users as demo_users
+    from pcn_assistant.services.demo import utilisation
 
     return [
         ("practices", practices.build),
@@ -60,6 +61,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
         ("patients", patients.build),
         ("risk", _risk_demo),
         ("caseload", caseload_demo.build),
+        ("utilisation", utilisation.build),
         ("indicators", indicators_demo.build),
     ]
 
