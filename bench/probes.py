@@ -88,7 +88,7 @@ def _sign_in_instantly(marks: dict[str, float]) -> None:
         import pcn_assistant.gui.auth.sign_in as sign_in_module
     except ModuleNotFoundError:
         return  # no sign-in in this version of the app
-    from bench.cases.support import wait_for_paint
+    from bench.qtwait import wait_for_paint
 
     original = sign_in_module.sign_in
 

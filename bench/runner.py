@@ -115,10 +115,19 @@ class Env:
 
     def qt_app(self):  # noqa: ANN201 - QApplication, imported lazily so non-GUI runs stay Qt-free
         if self._qt_app is None:
+            from PySide6.QtCore import qInstallMessageHandler
+
             from pcn_assistant.gui.app import ensure_application
 
+            qInstallMessageHandler(_quiet_offscreen)
             self._qt_app = ensure_application()
         return self._qt_app
+
+
+def _quiet_offscreen(mode, context, message: str) -> None:  # noqa: ANN001
+    """Drop the offscreen platform's "does not support raise()" chatter; keep the rest."""
+    if "This plugin does not support" not in message:
+        print(message, file=sys.stderr)
 
 
 @dataclass

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import ROOT, Project, read_project  # noqa: E402
+from build_info import ROOT, Project, read_project  # noqa: E402
 
 INSTALLER = ROOT / "installer"
 SPEC = INSTALLER / "pcn-assistant.spec"
@@ -52,8 +52,35 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def shown(path: Path) -> str:
+    """``path`` relative to the checkout when it is inside it, for short log lines."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def mib(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} MiB"
+
+
+def check_installed_metadata(project: Project) -> None:
+    """The bundle's version and Help -> About come from the installed package metadata, so
+    it must match pyproject.toml (an editable install goes stale when either changes)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from pcn_assistant.components import normalise, runtime_requirements
+
+    reinstall = 'reinstall first: .venv/bin/pip install -e ".[build]"'
+    try:
+        installed = distribution(project.name).metadata["Version"]
+    except PackageNotFoundError as error:
+        raise BuildFailed(f"{project.name} is not installed; {reinstall}") from error
+    if installed != project.version:
+        raise BuildFailed(f"installed {project.name} is {installed}, pyproject.toml says "
+                          f"{project.version}; {reinstall}")
+    declared = {normalise(name) for name in project.dependencies}
+    recorded = {normalise(name) for name, _extras in runtime_requirements(project.name)}
+    if declared != recorded:
+        raise BuildFailed(f"installed metadata lists other dependencies than pyproject.toml "
+                          f"({sorted(declared ^ recorded)}); {reinstall}")
 
 
 def run_pyinstaller(dist: Path, work: Path, clean: bool) -> Path:
@@ -156,7 +183,7 @@ def make_tarball(bundle: Path, project: Project, dist: Path, level: int) -> Path
                     filter=_normalise)
         for png in sorted(ICONS.glob("pcn-assistant-*.png")):
             archive.add(png, arcname=f"{top}/icons/{png.name}", filter=_normalise)
-    step(f"Linux archive {target.relative_to(ROOT)}: {mib(target.stat().st_size)} "
+    step(f"Linux archive {shown(target)}: {mib(target.stat().st_size)} "
          f"in {time.monotonic() - started:.0f} s")
     return target
 
@@ -178,7 +205,7 @@ def compile_nsis(bundle: Path, project: Project, dist: Path, fast: bool) -> Path
     if target.read_bytes()[:2] != b"MZ":
         raise BuildFailed(f"{target} is not a Windows executable")
     note = " (uncompressed, Linux payload: a validity check)" if fast or not IS_WINDOWS else ""
-    step(f"NSIS installer {target.relative_to(ROOT)}: {mib(target.stat().st_size)} "
+    step(f"NSIS installer {shown(target)}: {mib(target.stat().st_size)} "
          f"in {time.monotonic() - started:.0f} s{note}")
     return target
 
@@ -200,9 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     args.dist.mkdir(parents=True, exist_ok=True)
     try:
+        check_installed_metadata(project)
         bundle = (args.dist / "pcn-assistant" if args.skip_build
                   else run_pyinstaller(args.dist, args.work, args.clean))
-        step(f"Bundle {bundle}: {mib(folder_size(bundle))}")
+        step(f"Bundle {shown(bundle)}: {mib(folder_size(bundle))}")
         check_bundle(bundle, project)
         if sys.platform.startswith("linux") and not args.no_tarball:
             make_tarball(bundle, project, args.dist, args.gzip_level)

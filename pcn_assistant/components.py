@@ -51,7 +51,7 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _runtime_requirements(dist_name: str, extras: frozenset[str] = frozenset()) -> list[tuple[str, frozenset[str]]]:
+def runtime_requirements(dist_name: str, extras: frozenset[str] = frozenset()) -> list[tuple[str, frozenset[str]]]:
     """(name, extras) a distribution needs at run time: its plain requirements plus those of
     the ``extras`` asked for (``psycopg[binary]`` brings ``psycopg-binary``), never ``test``."""
     try:
@@ -90,7 +90,7 @@ def _licence(metadata) -> str:  # noqa: ANN001 - importlib.metadata.PackageMetad
 def bundled_distributions(root: str = APP_DISTRIBUTION) -> list[str]:
     """Every installed distribution ``root`` needs at run time, transitively, itself excluded."""
     seen: dict[str, str] = {}
-    queue = _runtime_requirements(root)
+    queue = runtime_requirements(root)
     expanded: set[tuple[str, frozenset[str]]] = set()
     while queue:
         name, extras = queue.pop()
@@ -102,13 +102,13 @@ def bundled_distributions(root: str = APP_DISTRIBUTION) -> list[str]:
         except PackageNotFoundError:  # a platform-only dependency that is not installed here
             continue
         expanded.add((key, extras))
-        queue.extend(_runtime_requirements(name, extras))
+        queue.extend(runtime_requirements(name, extras))
     return sorted(seen.values(), key=str.lower)
 
 
 def components() -> list[Component]:
     """The bundled Python distributions, direct requirements first, then alphabetical."""
-    direct = {normalise(name) for name, _extras in _runtime_requirements(APP_DISTRIBUTION)}
+    direct = {normalise(name) for name, _extras in runtime_requirements(APP_DISTRIBUTION)}
     result = []
     for name in bundled_distributions():
         metadata = distribution(name).metadata

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from pcn_assistant.gui.app import DEMO_HINT, build_main_window
+from pcn_assistant.gui.app import build_main_window, demo_hint
 from pcn_assistant.gui.auth.lock import IdleLockController
 from pcn_assistant.gui.auth.sign_in import SignInDialog
 from pcn_assistant.gui.widgets.stale_dialog import StaleDialog
@@ -39,7 +39,7 @@ def main() -> int:
         area.tabs.setCurrentIndex(1)
 
     def step_dialogs() -> None:
-        sign_in = SignInDialog(db, login="sam", hint=DEMO_HINT)
+        sign_in = SignInDialog(db, login="sam", hint=demo_hint())
         sign_in.message.setText("Wrong user name or password")
         sign_in.show()
         shoot("sign-in.png", sign_in)

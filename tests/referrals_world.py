@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from pcn_assistant.services.directory.edit import ServiceForm, save_service
 from pcn_assistant.services.security import LINK_WORKER, Actor
@@ -49,14 +49,17 @@ def build_world(db, *, people: int = 4) -> World:  # noqa: ANN001
             session.add(episode)
             session.flush()
             world.episodes.append(episode.id)
-    common = {"days": ["TU"], "opens_at": time(10), "closes_at": time(12), "last_verified": date(2026, 9, 1)}
+    # Verified a month before the real today, so screens that use the clock see them as fresh.
+    common = {"days": ["TU"], "opens_at": time(10), "closes_at": time(12),
+              "last_verified": date.today() - timedelta(days=30)}
+    on = max(TODAY, date.today())
     world.services["walk"] = save_service(db, WORKER, ServiceForm(
         name="Health Walks", organisation="Bay Walkers", categories=["physical_activity"], town="Saltmarsh Bay",
-        phone="01632 960001", contact_name="Pat", free=True, **common), today=TODAY)
+        phone="01632 960001", contact_name="Pat", free=True, **common), today=on)
     world.services["knit"] = save_service(db, WORKER, ServiceForm(
         name="Knit and Natter", organisation="Bay Crafters", categories=["arts", "befriending"], capacity=2,
-        town="Saltmarsh Bay", phone="01632 960002", **common), today=TODAY)
+        town="Saltmarsh Bay", phone="01632 960002", **common), today=on)
     world.services["lunch"] = save_service(db, WORKER, ServiceForm(
         name="Friendship Lunch", organisation="Bay Crafters", categories=["food", "befriending"],
-        town="Fleetwood", capacity=3, capacity_unit="week", **common), today=TODAY)
+        town="Fleetwood", capacity=3, capacity_unit="week", **common), today=on)
     return world

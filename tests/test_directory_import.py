@@ -9,11 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services.directory.edit import ServiceForm, save_service, service_detail
+from pcn_assistant.services.directory.edit import save_service, service_detail
 from pcn_assistant.services.directory.oruk_import import import_directory, read_directory_file
 from pcn_assistant.services.security import LOCAL_ADMIN
 from pcn_assistant.store.models import ImportBatch
-from pcn_assistant.store.models.directory import DirectoryOrganisation, DirectoryService, DirectoryTaxonomyTerm
+from pcn_assistant.store.models.directory import (
+    DirectoryOrganisation,
+    DirectoryService,
+    DirectoryTaxonomyTerm,
+)
 
 V3 = "openreferral/oruk_uk_profile_v3"
 HSDS1 = "openreferral/hsds1_sample_datapackage"
@@ -76,7 +80,7 @@ def test_v3_service_full_imports_every_part(db, shared_reference):
     assert detail.form.days == ["TH", "FR"]
     assert detail.locations == ["MyCity Civic Center, 1-30 Main Street, MyCity, ABC 1234"]
     assert detail.contacts == ["Ann Persona - Reception Manager"]
-    assert detail.costs[0].startswith("Under 18s and Over 60s £35.00")
+    assert detail.costs[0] == "Under 18s and Over 60s: £35.00 per 1 hour session"
     assert detail.form.free is False
     assert detail.form.last_verified.isoformat() == "2005-01-01"  # assured date seeds last verified
     assert _count(db, DirectoryTaxonomyTerm) == 1

@@ -8,12 +8,32 @@ from sqlalchemy import select
 
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services import hooks
-from pcn_assistant.services.patient_import import ImportOptions, StrictRefusal, import_patients, inspect_file
+from pcn_assistant.services.patient_import import (
+    ImportOptions,
+    StrictRefusal,
+    import_patients,
+    inspect_file,
+)
 from pcn_assistant.services.patient_import.history import batch_problems, patient_changes
 from pcn_assistant.services.patient_import.mapping import list_profiles, save_profile
-from pcn_assistant.services.security import LOCAL_ADMIN, LINK_WORKER, Actor
-from pcn_assistant.store.models import AuditEvent, ImportBatch, ImportChange, ImportRejectedRow, Practice
-from tests.import_samples import HEADER, add_practices, conditions, nhs, patients, person, table_counts, write_csv
+from pcn_assistant.services.security import LINK_WORKER, LOCAL_ADMIN, Actor
+from pcn_assistant.store.models import (
+    AuditEvent,
+    ImportBatch,
+    ImportChange,
+    ImportRejectedRow,
+    Practice,
+)
+from tests.import_samples import (
+    HEADER,
+    add_practices,
+    conditions,
+    nhs,
+    patients,
+    person,
+    table_counts,
+    write_csv,
+)
 
 TODAY = date(2026, 11, 1)
 OPTIONS = ImportOptions(today=TODAY, notify=False)
@@ -235,7 +255,7 @@ def test_cancel_rolls_back(db, tmp_path):
     before = table_counts(db)
     steps = import_patients_steps(db, LOCAL_ADMIN, write_csv(tmp_path / "x.csv", [person(i) for i in range(30)]), OPTIONS)
     labels = []
-    for done, total, label in steps:
+    for _done, _total, label in steps:
         labels.append(label)
         if label.startswith("Adding patients"):
             steps.close()  # what Cancel does

@@ -9,7 +9,12 @@ from referrals_world import TODAY, WORKER, build_world
 from pcn_assistant.core import outcomes as m
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.services.referrals.documents import gp_message, referral_slip
-from pcn_assistant.services.referrals.lifecycle import NewReferral, create_referrals, set_outcome_note, transition
+from pcn_assistant.services.referrals.lifecycle import (
+    NewReferral,
+    create_referrals,
+    set_outcome_note,
+    transition,
+)
 from pcn_assistant.services.referrals.outcomes import record_measure
 from pcn_assistant.services.reports import to_html, to_text
 from pcn_assistant.store.models.caseload import CarePlan, CarePlanGoal

@@ -9,7 +9,12 @@ from sqlalchemy import select
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.errors import InvalidInput, PermissionDenied, StaleRecord
 from pcn_assistant.services.referrals.capacity import capacity_overview
-from pcn_assistant.services.referrals.lifecycle import NewReferral, create_referrals, record_chase, transition
+from pcn_assistant.services.referrals.lifecycle import (
+    NewReferral,
+    create_referrals,
+    record_chase,
+    transition,
+)
 from pcn_assistant.services.referrals.queries import (
     OPEN,
     ReferralFilter,

@@ -149,3 +149,21 @@ def test_cli_compute_from_file(tmp_path, capsys):
     assert main(["--database", str(empty_db), "variation", "compute", "--indicators", str(path)]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert len(frame) == 6 and frame["method"].tolist().count("Wilson") == 4
+
+
+def test_demo_has_four_quarters_real_outliers_and_small_numbers(demo_db):
+    from pcn_assistant.services.demo.indicators import OUTLIERS
+
+    result = compute_variation(demo_db, LOCAL_ADMIN)
+    frame = result.frame
+    assert result.periods == ["2025-26 Q3", "2025-26 Q4", "2026-27 Q1", "2026-27 Q2"]
+    imported = frame[frame["indicator_code"] != SOCIAL_PRESCRIBING]
+    assert imported.groupby("period")["practice_code"].nunique().eq(6).all()
+    assert imported["indicator_code"].nunique() >= 12
+    by_key = frame.set_index(["practice_code", "indicator_code", "period"])
+    for (practice, indicator), shift in OUTLIERS.items():
+        labels = {by_key.loc[(practice, indicator, p), "significance"] for p in result.periods}
+        assert labels == {"High (0.001)"} if shift > 0 else labels == {"Low (0.001)"}, (practice, indicator)
+    assert 1 <= int(imported["suppressed"].sum()) <= 10  # a few small numbers, suppressed
+    assert (frame["assessment"] == "Similar").mean() > 0.6  # most variation is noise
+    assert {"Better 99.8%", "Worse 99.8%"} <= set(frame["assessment"])

@@ -65,9 +65,9 @@ def test_summary_colours_symbols_legend_and_layout(exported):
     flu = frame[(frame["indicator_code"] == "flu_65_plus") & (frame["period"] == LATEST)]
     assert pcn.value == pytest.approx(flu["comparator"].iloc[0])
     assert harbour.value == pytest.approx(flu.set_index("practice_code").loc["Y90001", "value"])
-    legend = [c.value for c in summary[3][1:9]]
+    legend = [c.value for c in summary[3][3:11]]
     assert legend[0] == "▲▲ Better 99.8%" and legend[-1] == "* Suppressed"
-    assert {c.fill.fgColor.rgb[-6:] for c in summary[3][1:8]} == {look.fill for look in LOOKS.values()}
+    assert {c.fill.fgColor.rgb[-6:] for c in summary[3][3:10]} == {look.fill for look in LOOKS.values()}
     assert summary.freeze_panes == "D7" and summary.auto_filter.ref.startswith("A6:")
     assert summary.page_setup.orientation == "landscape" and summary.page_setup.fitToWidth == 1
     assert summary.sheet_properties.pageSetUpPr.fitToPage and summary.print_title_rows == "$6:$6"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.cases.support import entry_point, module_exists, open_db
+from bench.cases.support import entry_point, module_exists, open_db, wait_for_paint
 from bench.datasets import remove_database
 from bench.runner import Case, NotAvailable
 
@@ -79,45 +79,95 @@ class _CaseloadCase(Case):
             remove_database(self.path)
 
 
-class OpenPerson(_CaseloadCase):
+class _PersonWindowCase(_CaseloadCase):
+    """Real widgets offscreen: the person record window the Caseload and Find people
+    lists open, on a copy of the demo database."""
+
+    gui = "pcn_assistant.gui.person_record"
+
+    def available(self) -> str | None:
+        reason = super().available()
+        if reason:
+            return reason
+        try:
+            self.opener = entry_point(self.gui, "open_person_record")
+            self.record_window = entry_point(self.gui, "person_record_window")
+        except NotAvailable as why:
+            return str(why)
+        return None
+
+    def setup(self) -> None:
+        from PySide6.QtWidgets import QWidget
+
+        from pcn_assistant.gui.context import AppContext
+
+        self.app = self.env.qt_app()
+        self.open_copy()
+        self.patient_id, self.episode_id = self.busy_person()
+        self.ctx = AppContext(db=self.db, actor=self.actor)
+        self.anchor = QWidget()
+        self.window = self.record_window(self.ctx, self.anchor)
+        self.window.resize(1100, 760)
+
+    def teardown(self) -> None:
+        self.window.close()
+        self.anchor.deleteLater()
+        self.app.processEvents()
+        super().teardown()
+
+
+class OpenPerson(_PersonWindowCase):
     key = "open_person"
-    title = "Open a person record"
+    title = "Open a person record (window painted)"
     targets = (0.100, 0.100)
     needs = ((f"{CASELOAD}.person", ("open_person",)),)
 
-    def setup(self) -> None:
-        self.open_copy()
-        self.patient_id, _episode = self.busy_person()
+    def prepare(self) -> None:
+        self.window.hide()
+        self.app.processEvents()
 
-    def run(self) -> None:
-        record = self.fns["open_person"](self.db, self.actor, self.patient_id)
-        if record.patient_id != self.patient_id:
-            raise RuntimeError("opened the wrong record")
+    def run(self) -> float:
+        return wait_for_paint(self.window, lambda: self.opener(self.ctx, self.patient_id, self.anchor))
 
     def note(self) -> str:
-        return f"service open_person (audited read of the whole record), person with {SEEDED_CONTACTS}+ contacts"
+        return (f"open_person_record for a person with {SEEDED_CONTACTS}+ contacts until the record window has "
+                "painted (audited read); the window is reused, as in the app")
 
 
-class SaveContact(_CaseloadCase):
+class SaveContact(_PersonWindowCase):
     key = "save_contact"
-    title = "Save a contact"
+    title = "Save a contact (record repainted)"
     targets = (0.100, 0.100)
     needs = ((f"{CASELOAD}.contacts", ("record_contact",)),)
 
     def setup(self) -> None:
-        self.open_copy()
-        _patient, self.episode_id = self.busy_person()
+        super().setup()
+        self.opener(self.ctx, self.patient_id, self.anchor)
+        self.app.processEvents()
+        self.dialog_class = entry_point(f"{self.gui}.dialogs", "ContactDialog")
         self.count = 0
 
-    def run(self) -> None:
+    def prepare(self) -> None:
+        from PySide6.QtCore import QDateTime
+
         self.count += 1
-        self.fns["record_contact"](
-            self.db, self.actor, self.episode_id, contact_at=datetime.now().replace(microsecond=0)
-            - timedelta(minutes=self.count), contact_type="phone", duration_minutes=20,
-            note="Talked through the walking group; will call back next week.")
+        episode = self.window.record.open_episode
+        self.dialog = self.dialog_class(self.ctx, episode, self.window.record.name, self.window)
+        self.dialog.when_edit.setDateTime(QDateTime.currentDateTime().addSecs(-60 * self.count))
+        self.dialog.note.setPlainText("Talked through the walking group; will call back next week.")
+        wait_for_paint(self.dialog, self.dialog.show)
+
+    def run(self) -> float:
+        def save() -> None:  # what Save does: the dialog saves, the record re-reads and refills
+            self.dialog.accept()
+            if self.dialog.result_value is None:
+                raise RuntimeError(f"contact not saved: {self.dialog.error_label.text()}")
+            self.window.reload()
+
+        return wait_for_paint(self.window, save)
 
     def note(self) -> str:
-        return "service record_contact on an open episode (audited, one transaction)"
+        return ("contact dialog Save (record_contact, audited) then the record window re-read and repainted")
 
 
 class CaseloadExport(_CaseloadCase):

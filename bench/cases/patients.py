@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.cases.support import open_db, wait_for_paint
+from bench.datasets import remove_database
 from bench.runner import Case
 
 # The last character of each is the timed keystroke; they cover a surname, a forename,
@@ -51,7 +52,8 @@ class PatientsSearchRepaint(Case):
         from pcn_assistant.gui.app import build_main_window
 
         self.app = self.env.qt_app()
-        self.db = open_db(self.env.datasets.demo_db(self.size))
+        self.path = self.env.datasets.working_copy(self.env.datasets.demo_db(self.size), self.key)
+        self.db = open_db(self.path)
         _app, self.window = build_main_window(self.db)
         self.window.resize(1280, 800)
         self.window.show()
@@ -83,6 +85,7 @@ class PatientsSearchRepaint(Case):
         self.window.deleteLater()
         self.app.processEvents()
         self.db.dispose()
+        remove_database(self.path)
 
     def note(self) -> str:
         worst = ", ".join(f"{t!r} {v * 1000:.0f} ms" for t, v in self._worst.items())

@@ -1,5 +1,5 @@
 """Helpers the case modules share: finding a feature's entry point, opening databases,
-running a probe process and waiting for a widget to repaint."""
+running a probe process (and, from ``bench.qtwait``, waiting for a widget to repaint)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.qtwait import wait_for_paint  # noqa: F401 - re-exported for the GUI cases
 from bench.runner import NotAvailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -64,42 +65,3 @@ def run_probe(probe: str, database: Path, *, profile: Path | None = None, timeou
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise RuntimeError(f"probe {probe} exited {proc.returncode}: {' | '.join(tail)}")
     return started, json.loads(lines[-1])
-
-
-def wait_for_paint(widget, trigger, timeout_ms: int = 30_000) -> float:  # noqa: ANN001
-    """Call ``trigger()`` and spin the event loop until ``widget`` has been repainted.
-
-    Returns seconds from just before ``trigger`` to the end of that paint: the zero
-    timer queued from the paint event runs only after the paint (and the backing
-    store flush it belongs to) has finished.
-    """
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-
-    loop = QEventLoop()
-    state: dict[str, float | bool] = {"painted": False}
-
-    class Watcher(QObject):
-        def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
-            if event.type() == QEvent.Type.Paint and not state["painted"]:
-                state["painted"] = True
-                QTimer.singleShot(0, loop.quit)
-            return False
-
-    watcher = Watcher()
-    widget.installEventFilter(watcher)
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    try:
-        started = time.perf_counter()
-        trigger()
-        if not state["painted"]:
-            guard.start(timeout_ms)
-            loop.exec()
-        elapsed = time.perf_counter() - started
-    finally:
-        guard.stop()
-        widget.removeEventFilter(watcher)
-    if not state["painted"]:
-        raise RuntimeError(f"{widget.objectName() or type(widget).__name__} did not repaint within {timeout_ms} ms")
-    return elapsed

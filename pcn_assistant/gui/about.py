@@ -13,7 +13,6 @@ from PySide6.QtCore import qVersion
 
 from pcn_assistant.components import components, runtime_components
 
-
 _CELL = "style='padding: 1px 16px 1px 0'"
 
 

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from pcn_assistant.gui.context import AppContext
@@ -68,9 +69,13 @@ def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
     return True
 
 
-DEMO_HINT = ("Demo users (user name / password): admin / admin-demo-2026, sam / sam-demo-2026, "
-             "priya / priya-demo-2026, jo / jo-demo-2026, manager / manager-demo-2026, "
-             "director / director-demo-2026")
+def demo_hint() -> str:
+    """The demo users and passwords, shown on the sign-in dialog of ``--demo``."""
+    from pcn_assistant.services.demo.users import DEMO_USERS
+
+    lines = [f"{login} / {password} ({name}, {role.replace('_', ' ')})"
+             for login, name, role, _practice, password in DEMO_USERS]
+    return "<b>Demo users</b> (user name / password):<br>" + "<br>".join(lines)
 
 
 def run_gui(database: str | None = None, demo: bool = False, user: str | None = None) -> int:
@@ -79,6 +84,7 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     from pcn_assistant.gui.auth.lock import IdleLockController
     from pcn_assistant.gui.auth.sign_in import sign_in
     from pcn_assistant.gui.crash import install_crash_handler
+    from pcn_assistant.gui.tasks import run_task
     from pcn_assistant.services import backup
     from pcn_assistant.services.database import open_database
 
@@ -102,17 +108,20 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     if not recover_if_damaged(database, confirm, tell):
         return 1
     db = open_database(database)
-    try:
-        if not demo:
-            backup.daily_backup(db)
-    except Exception:  # noqa: BLE001 - a failed backup must not stop people working
-        log.exception("Daily backup failed")
-    actor = sign_in(db, login=user or "", hint=DEMO_HINT if demo else "")
+    # The day's backup runs in the background (seconds on a big file) while people sign in;
+    # a failure is logged and must not stop anyone working.
+    daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
+                                       on_failure=lambda error: log.error("Daily backup failed: %s", error))
+    actor = sign_in(db, login=user or "", hint=demo_hint() if demo else "")
     if actor is None:
+        QThreadPool.globalInstance().waitForDone()  # let the backup finish first
         db.dispose()
         return 0
     _app, window = build_main_window(db, actor)
+    window.daily_backup = daily
     if not actor.unrestricted:  # the user-less local administrator has no password to ask for
         window.idle_lock = IdleLockController(window, db, actor)
     window.show()
-    return app.exec()
+    code = app.exec()
+    QThreadPool.globalInstance().waitForDone()
+    return code

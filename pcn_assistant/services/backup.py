@@ -119,6 +119,7 @@ def copy_database(source: Path, target: Path) -> Path:
     try:
         with _connect(source) as src, _connect(partial) as dst:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         problems = integrity_problems(partial)
         if problems:
             raise InvalidInput(f"The copy failed its integrity check: {problems[0]}")

@@ -13,7 +13,6 @@ from pcn_assistant.services.security import Actor
 from pcn_assistant.store.engine import Database
 
 
-
 def _stratify(db: Database, actor: Actor) -> object:
     """Re-rank everyone after new data (imported lazily: risk needs pandas and the model)."""
     from pcn_assistant.services.risk import stratify

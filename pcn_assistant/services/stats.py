@@ -36,6 +36,14 @@ from pcn_assistant.services.dashboard.counts import caseload_counts  # noqa: E40
 
 STAT_SECTIONS.append(caseload_counts)
 
+from pcn_assistant.services.variation.catalogue import variation_stats  # noqa: E402
+
+STAT_SECTIONS.append(variation_stats)
+
+from pcn_assistant.services.users import user_stats  # noqa: E402
+
+STAT_SECTIONS.append(user_stats)
+
 
 def database_stats(db: Database) -> dict:
     stats: dict = {}

@@ -217,3 +217,15 @@ def display_names(db: Database) -> dict[str, str]:
     """
     with db.session() as session:
         return dict(session.execute(select(User.login, User.display_name)).all())
+
+
+def user_stats(session: Session) -> dict:
+    """``stats --json`` keys: users by state, and the size of the audit trail."""
+    from pcn_assistant.store.models import AuditEvent
+
+    return {
+        "users": session.execute(select(func.count()).select_from(User)).scalar_one(),
+        "users_active": session.execute(select(func.count()).select_from(User).where(
+            User.disabled.is_(False))).scalar_one(),
+        "audit_events": session.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
+    }

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
-from pcn_assistant.gui.areas.placeholder import placeholder
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.services import security
 
@@ -55,30 +54,39 @@ def _dashboard(ctx: AppContext) -> QWidget:
     return DashboardArea(ctx)
 
 
+def _imports(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.imports import ImportsArea
+
+    return ImportsArea(ctx)
+
+
 def _find_people(ctx: AppContext) -> QWidget:
     from pcn_assistant.gui.areas.find_people import FindPeopleArea
 
     return FindPeopleArea(ctx)
 
 
+def _directory(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.directory import DirectoryArea
+
+    return DirectoryArea(ctx)
+
+
+def _referrals(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.referrals import ReferralsArea
+
+    return ReferralsArea(ctx)
+
+
 AREAS: list[Area] = [
     Area("caseload", "Caseload", _caseload, security.CASELOAD_READ),
     Area("find_people", "Find people", _find_people, security.PATIENTS_READ),
     Area("patients", "Patients", _patients, security.PATIENTS_READ),
-    Area("directory", "Directory", placeholder(
-        "Directory",
-        "Voluntary, community and faith sector services (Open Referral UK), searchable by "
-        "need, place, day, cost and capacity."), security.DIRECTORY_READ),
-    Area("referrals", "Referrals", placeholder(
-        "Referrals",
-        "Social prescribing referrals through their whole life: sent, accepted, attended, "
-        "completed, and the chase list for those with no reply."), security.CASELOAD_READ),
+    Area("directory", "Directory", _directory, security.DIRECTORY_READ),
+    Area("referrals", "Referrals", _referrals, security.CASELOAD_READ),
     Area("variation", "Variation audits", _variation, security.VARIATION_READ),
     Area("dashboard", "Dashboard", _dashboard, security.DASHBOARD_READ),
-    Area("imports", "Imports", placeholder(
-        "Imports",
-        "Import practice extracts (EMIS Web and SystmOne reports), coded events, indicator "
-        "data and directories, and see past imports."), security.IMPORTS_RUN),
+    Area("imports", "Imports", _imports, security.IMPORTS_RUN),
     Area("admin", "Admin", _admin, security.USERS_ADMIN),
 ]
 

@@ -40,14 +40,16 @@ from pcn_assistant.services.practices import list_practices
 from pcn_assistant.services.security import CASELOAD_WRITE, EXPORT_IDENTIFIABLE
 
 ALL = "__all__"
-COLUMN_WIDTHS = {"nhs_number": 110, "name": 200, "practice": 70, "coordinator": 130, "status": 90,
-                 "referred_on": 100, "last_contact_on": 100, "due_on": 110, "what": 260, "age": 50,
-                 "points": 100}
+COLUMN_WIDTHS = {"nhs_number": 105, "name": 180, "practice": 65, "coordinator": 115, "status": 85,
+                 "referred_on": 95, "last_contact_on": 95, "due_on": 95, "what": 250, "age": 45,
+                 "points": 95}
 
 
-def format_worklist_cell(row: worklists.WorklistRow, key: str) -> str:
+def format_worklist_cell(row: worklists.WorklistRow, key: str, names: dict[str, str] | None = None) -> str:
     if key == "nhs_number":
         return format_nhs_number(row.nhs_number)
+    if key == "coordinator" and names:
+        return names.get(row.coordinator, row.coordinator)
     value = row.value(key)
     if isinstance(value, date):
         return format_date(value)
@@ -115,6 +117,7 @@ class CaseloadArea(QWidget):
     # Filters and lists
     def _fill_coordinators(self) -> None:
         names = coordinators.coordinator_names(self.ctx.db, self.ctx.actor)
+        self.names = dict(names)
         self.coordinator_combo.addItem("All coordinators", ALL)
         for login, name in names:
             self.coordinator_combo.addItem(f"{name} ({login})" if name != login else login, login)
@@ -153,7 +156,7 @@ class CaseloadArea(QWidget):
         self.worklist = worklists.worklists()[row]
         self.description.setText(self.worklist.description)
         self.model = PagedTableModel(list(self.worklist.columns), self._fetch_page, self._count,
-                                     format_worklist_cell, parent=self)
+                                     lambda row, key: format_worklist_cell(row, key, self.names), parent=self)
         self.model.sort_key = self.worklist.default_sort
         self.table.setModel(self.model)
         keys = [key for key, _ in self.worklist.columns]

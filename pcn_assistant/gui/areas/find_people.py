@@ -39,7 +39,12 @@ from pcn_assistant.gui.tasks import Cancelled, run_task
 from pcn_assistant.gui.widgets.risk_panel import RiskPanel
 from pcn_assistant.services import risk as risk_service
 from pcn_assistant.services.practices import list_practices
-from pcn_assistant.services.risk.cohorts import AGE_BANDS, NOT_APPLICABLE, WORKLISTS, caseload_available
+from pcn_assistant.services.risk.cohorts import (
+    AGE_BANDS,
+    NOT_APPLICABLE,
+    WORKLISTS,
+    caseload_available,
+)
 from pcn_assistant.services.security import CASELOAD_WRITE, EXPORT_IDENTIFIABLE, RISK_RUN
 
 COLUMNS = (

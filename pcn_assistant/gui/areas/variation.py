@@ -171,6 +171,7 @@ class VariationArea(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setDefaultSectionSize(120)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.suppression_combo.addItem("NHS rule: 1-7 shown as *", NHS)
         self.suppression_combo.addItem("None (internal use only)", NONE)
         self.legend.setText("   ".join(f"{look.symbol} {name}" for name, look in LOOKS.items())

@@ -111,11 +111,13 @@ class ServiceDialog(FormDialog):
 class ContactDialog(ServiceDialog):
     """Record a contact: type, when (now by default), duration and a note."""
 
-    def __init__(self, ctx: AppContext, episode: EpisodeView, person: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, episode: EpisodeView, person: str, parent: QWidget | None = None,
+                 *, coordinator_name: str | None = None) -> None:
         super().__init__("contact_dialog.ui", ctx, parent)
         self.episode = episode
-        self.part(QLabel, "introLabel").setText(f"{person} · episode with {episode.coordinator}, "
-                                                f"{rules.label(rules.STATUSES, episode.status).lower()}")
+        self.part(QLabel, "introLabel").setText(
+            f"{person}\nEpisode with {coordinator_name or episode.coordinator}, "
+            f"{rules.label(rules.STATUSES, episode.status).lower()}")
         self.type_combo = self.part(QComboBox, "typeCombo")
         self.when_edit = self.part(QDateTimeEdit, "whenEdit")
         self.duration = self.part(QSpinBox, "durationSpin")

@@ -40,7 +40,7 @@ class PlanTab(QWidget):
         self.ctx = ctx
         self.form = load_form("plan_view.ui", self)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.form)
         self.what_matters = child(self.form, QPlainTextEdit, "whatMattersEdit")
         self.strengths = child(self.form, QPlainTextEdit, "strengthsEdit")

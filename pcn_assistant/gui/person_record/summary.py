@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 
 from pcn_assistant.core import caseload as rules
@@ -68,7 +67,7 @@ def episode_text(record: PersonRecord) -> str:
     reasons = ", ".join(rules.label(rules.REFERRAL_REASONS, r) for r in episode.referral_reasons) or "none given"
     referrer = f" ({episode.referrer_name})" if episode.referrer_name else ""
     lines = [
-        f"<b>{rules.label(rules.STATUSES, episode.status)}</b> with {escape(episode.coordinator)} · "
+        f"<b>{rules.label(rules.STATUSES, episode.status)}</b> with {escape(record.who(episode.coordinator))} · "
         f"referred {format_date(episode.referred_on)} by "
         f"{rules.label(rules.REFERRAL_SOURCES, episode.referral_source)}{escape(referrer)}",
         f"Reasons: {escape(reasons)}",
@@ -104,13 +103,12 @@ def fill_summary(window: QWidget, record: PersonRecord) -> None:
     referral.setText(episode_text(record))
     referral.setAccessibleDescription(referral.text())
     episodes = child(form, QTableWidget, "episodesTable")
-    fill_table(episodes, ["Referred", "Coordinator", "Status", "First contact", "Closed", "Close reason", "Contacts"],
-               [[format_date(e.referred_on), e.coordinator, rules.label(rules.STATUSES, e.status),
-                 format_date(e.contacted_on), format_date(e.closed_on),
-                 rules.label(rules.CLOSE_REASONS, e.close_reason), e.contact_count] for e in record.episodes])
+    fill_table(episodes, ["Referred", "Coordinator", "Status", "First contact", "Contacts", "Closed", "Close reason"],
+               [[format_date(e.referred_on), record.who(e.coordinator), rules.label(rules.STATUSES, e.status),
+                 format_date(e.contacted_on), e.contact_count, format_date(e.closed_on),
+                 rules.label(rules.CLOSE_REASONS, e.close_reason)] for e in record.episodes])
     flags = child(form, QTableWidget, "flagsTable")
-    fill_table(flags, ["Kind", "Concern", "Raised"],
-               [[rules.label(rules.FLAG_KINDS, f.kind), f.description, format_date(f.raised_on)]
+    fill_table(flags, ["Kind", "Raised", "Concern"],
+               [[rules.label(rules.FLAG_KINDS, f.kind), format_date(f.raised_on), f.description]
                 for f in record.flags], list(record.flags))
-    flags.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    episodes.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    flags.setMaximumHeight((flags.fontMetrics().height() + 10) * 4)

@@ -63,7 +63,7 @@ class PersonRecordWindow(QWidget):
         self.tab_factories = tab_factories
         self.form = load_form("person_record.ui", self)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.form)
         self.resize(self.form.size())
         self.record: PersonRecord | None = None
@@ -144,13 +144,15 @@ class PersonRecordWindow(QWidget):
         summary.fill_summary(self, record)
         fill_table(child(self.form, QTableWidget, "contactsTable"),
                    ["When", "Type", "Minutes", "By", "Note"],
-                   [[f"{c.contact_at:%d/%m/%Y %H:%M}", c.type_label, c.duration_minutes, c.recorded_by, c.note]
+                   [[f"{c.contact_at:%d/%m/%Y %H:%M}", c.type_label, c.duration_minutes, record.who(c.recorded_by),
+                     c.note]
                     for c in record.contacts])
         fill_table(child(self.form, QTableWidget, "tasksTable"), ["Due", "Task", "For", "Done"],
-                   [[format_date(t.due_on), t.title, t.assignee, format_date(t.done_on)] for t in record.tasks],
+                   [[format_date(t.due_on), t.title, record.who(t.assignee), format_date(t.done_on)]
+                    for t in record.tasks],
                    list(record.tasks))
         fill_table(child(self.form, QTableWidget, "historyTable"), ["When", "Who", "What", "Detail"],
-                   [[f"{h.occurred_at:%d/%m/%Y %H:%M}", h.user_name, h.what.capitalize(), h.detail]
+                   [[f"{h.occurred_at:%d/%m/%Y %H:%M}", record.who(h.user_name), h.what.capitalize(), h.detail]
                     for h in record.history])
         self.plan_tab.show_plan(record)
         if self.risk_panel is not None:
@@ -202,7 +204,8 @@ class PersonRecordWindow(QWidget):
         episode = self.record.open_episode if self.record else None
         if episode is None or not self.ctx.actor.can(CASELOAD_WRITE):
             return
-        dialog = ContactDialog(self.ctx, episode, self._person(), self)
+        dialog = ContactDialog(self.ctx, episode, self._person(), self,
+                               coordinator_name=self.record.who(episode.coordinator))
         if not dialog.exec():
             return
         saved = dialog.result_value

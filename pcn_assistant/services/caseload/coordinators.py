@@ -47,6 +47,12 @@ def _users(session) -> dict[str, tuple[str, str]]:  # noqa: ANN001
     return {login: (name, role) for login, name, role, disabled in rows if not disabled}
 
 
+def display_names(session, logins) -> dict[str, str]:  # noqa: ANN001
+    """login -> display name for the given logins (the login itself when there is no user)."""
+    users = _users(session)
+    return {login: users.get(login, (login, ""))[0] for login in logins if login}
+
+
 @requires(CASELOAD_READ)
 def coordinator_names(db: Database, actor: Actor) -> list[tuple[str, str]]:
     """(login, display name) of everyone who can hold a caseload or holds one now."""

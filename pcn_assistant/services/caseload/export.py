@@ -2,8 +2,8 @@
 NHS numbers as 3 3 4, real dates, and a Methods/About sheet saying what it holds, who
 made it and when. It is identifiable, so it needs ``export.identifiable`` and is audited.
 
-Written with openpyxl's write-only mode, which streams rows instead of building the
-whole sheet in memory (50,000 rows in a few seconds).
+Written with XlsxWriter in constant-memory mode: rows stream straight to the file, about
+three times faster than openpyxl's write-only mode, so 50,000 episodes take seconds.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 from sqlalchemy import func, select
 
 from pcn_assistant import __version__
@@ -42,15 +39,16 @@ from pcn_assistant.store.models.patient import Patient
 BATCH = 2000
 OPEN = "open"
 STATUS_CHOICES = (*rules.STATUS_ORDER, OPEN)
+DATE_FORMAT = "dd-mmm-yyyy"
 
-# (header, width, number format)
-COLUMNS: tuple[tuple[str, int, str | None], ...] = (
-    ("NHS number", 14, "@"), ("Name", 26, None), ("Date of birth", 12, "DD-MMM-YYYY"),
-    ("Age", 6, None), ("Practice", 10, None), ("Coordinator", 14, None), ("Status", 11, None),
-    ("Referral source", 22, None), ("Referral reasons", 34, None), ("Referred", 12, "DD-MMM-YYYY"),
-    ("First contact", 12, "DD-MMM-YYYY"), ("Last contact", 12, "DD-MMM-YYYY"),
-    ("Contacts", 9, None), ("Next review", 12, "DD-MMM-YYYY"), ("Open goals", 10, None),
-    ("Closed", 12, "DD-MMM-YYYY"), ("Close reason", 18, None),
+TEXT, NUMBER, DATE = "text", "number", "date"
+# (header, width, kind)
+COLUMNS: tuple[tuple[str, int, str], ...] = (
+    ("NHS number", 14, TEXT), ("Name", 26, TEXT), ("Date of birth", 12, DATE), ("Age", 6, NUMBER),
+    ("Practice", 10, TEXT), ("Coordinator", 14, TEXT), ("Status", 11, TEXT),
+    ("Referral source", 22, TEXT), ("Referral reasons", 34, TEXT), ("Referred", 12, DATE),
+    ("First contact", 12, DATE), ("Last contact", 12, DATE), ("Contacts", 9, NUMBER),
+    ("Next review", 12, DATE), ("Open goals", 10, NUMBER), ("Closed", 12, DATE), ("Close reason", 18, TEXT),
 )
 
 
@@ -73,6 +71,42 @@ def _conditions(coordinator: str | None, status: str | None) -> list:
     return conditions
 
 
+def _query(conditions: list):  # noqa: ANN202 - a select
+    goals = (select(CarePlanGoal.episode_id, func.count().label("n"))
+             .where(CarePlanGoal.status.in_(rules.GOAL_OPEN_STATUSES))
+             .group_by(CarePlanGoal.episode_id).subquery())
+    return (
+        select(Patient.nhs_number, Patient.given_name, Patient.family_name, Patient.date_of_birth,
+               Practice.ods_code, Episode.coordinator, Episode.status, Episode.referral_source,
+               Episode.referral_reasons, Episode.referred_on, Episode.contacted_on,
+               Episode.last_contact_on, Episode.contact_count, Episode.next_review_on,
+               func.coalesce(goals.c.n, 0), Episode.closed_on, Episode.close_reason)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .join(Practice, Practice.id == Patient.practice_id)
+        .outerjoin(goals, goals.c.episode_id == Episode.id)
+        .where(*conditions)
+        .order_by(Episode.coordinator, Patient.family_name_lc, Patient.given_name_lc, Episode.id)
+    )
+
+
+def _values(row, on: date) -> list:  # noqa: ANN001 - a result row
+    (nhs, given, family, born, practice, coord, state, source, reasons, referred, contacted,
+     last, contacts, review, open_goals, closed, reason) = row
+    return [
+        format_334(nhs), display_name(given, family), born, age_on(born, on), practice, coord,
+        rules.label(rules.STATUSES, state), rules.label(rules.REFERRAL_SOURCES, source),
+        "; ".join(rules.label(rules.REFERRAL_REASONS, r) for r in (reasons or ())),
+        referred, contacted, last, contacts, review, open_goals, closed,
+        rules.label(rules.CLOSE_REASONS, reason),
+    ]
+
+
+def _writer(sheet, kind: str, dates):  # noqa: ANN001, ANN202 - a bound XlsxWriter method
+    if kind == DATE:
+        return lambda row, column, value: sheet.write_datetime(row, column, value, dates)
+    return sheet.write_number if kind == NUMBER else sheet.write_string
+
+
 def export_caseload_steps(
     db: Database, actor: Actor, out: str | Path, *, coordinator: str | None = None,
     status: str | None = None,
@@ -92,95 +126,67 @@ def export_caseload_steps(
     conditions = _conditions(coordinator, status)
     made = datetime.now().replace(microsecond=0)
     on = today()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Caseload")
-    sheet.freeze_panes = "A2"
-    for index, (_header, width, _fmt) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for title, _width, _fmt in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = [fmt for _h, _w, fmt in COLUMNS]
-    goals = (select(CarePlanGoal.episode_id, func.count().label("n"))
-             .where(CarePlanGoal.status.in_(rules.GOAL_OPEN_STATUSES))
-             .group_by(CarePlanGoal.episode_id).subquery())
-    stmt = (
-        select(Patient.nhs_number, Patient.given_name, Patient.family_name, Patient.date_of_birth,
-               Practice.ods_code, Episode.coordinator, Episode.status, Episode.referral_source,
-               Episode.referral_reasons, Episode.referred_on, Episode.contacted_on,
-               Episode.last_contact_on, Episode.contact_count, Episode.next_review_on,
-               func.coalesce(goals.c.n, 0), Episode.closed_on, Episode.close_reason)
-        .join(Patient, Patient.id == Episode.patient_id)
-        .join(Practice, Practice.id == Patient.practice_id)
-        .outerjoin(goals, goals.c.episode_id == Episode.id)
-        .where(*conditions)
-        .order_by(Episode.coordinator, Patient.family_name_lc, Patient.given_name_lc, Episode.id)
-    )
-    written = 0
-    # Read outside a write transaction: a long export must not hold the write lock.
-    with db.session() as session:
-        total = session.execute(select(func.count()).select_from(Episode).where(*conditions)).scalar_one()
-        yield 0, total, "Writing the caseload workbook"
-        for row in session.execute(stmt.execution_options(yield_per=BATCH)):
-            sheet.append(_cells(sheet, row, formats, on))
-            written += 1
-            if written % BATCH == 0:
-                yield written, total, f"Written {written:,} of {total:,} rows"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
-    _methods_sheet(workbook, actor, made, written, coordinator, status)
     temporary = path.with_name(f".{path.name}.partial")
+    workbook = xlsxwriter.Workbook(str(temporary), {"constant_memory": True})
+    written = 0
     try:
-        workbook.save(temporary)
+        sheet = workbook.add_worksheet("Caseload")
+        bold = workbook.add_format({"bold": True})
+        dates = workbook.add_format({"num_format": DATE_FORMAT})
+        for index, (_title, width, kind) in enumerate(COLUMNS):
+            sheet.set_column(index, index, width, dates if kind == DATE else None)
+        sheet.write_row(0, 0, [title for title, _w, _d in COLUMNS], bold)
+        sheet.freeze_panes(1, 0)
+        # Read outside a write transaction: a long export must not hold the write lock.
+        with db.session() as session:
+            total = session.execute(select(func.count()).select_from(Episode).where(*conditions)).scalar_one()
+            yield 0, total, "Writing the caseload workbook"
+            # Typed writes: XlsxWriter's generic write() spends most of its time guessing types.
+            writers = [_writer(sheet, kind, dates) for _t, _w, kind in COLUMNS]
+            for row in session.execute(_query(conditions).execution_options(yield_per=BATCH)):
+                written += 1
+                for column, (value, write) in enumerate(zip(_values(row, on), writers, strict=True)):
+                    if value is not None and value != "":
+                        write(written, column, value)
+                if written % BATCH == 0:
+                    yield written, total, f"Written {written:,} of {total:,} rows"
+        sheet.autofilter(0, 0, written, len(COLUMNS) - 1)
+        _methods_sheet(workbook, actor, made, written, coordinator, status)
+        workbook.close()
         with db.transaction() as session:
             audit.record(session, actor, "caseload.export", entity="export", entity_id=path.name,
                          summary=f"caseload export {path.name}: {written} rows "
                                  f"(coordinator={coordinator or 'all'}, status={status or 'all'})")
             temporary.replace(path)
     finally:
+        if not workbook.fileclosed:  # cancelled or failed: close, then throw the partial file away
+            try:
+                workbook.close()
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                pass
         temporary.unlink(missing_ok=True)
     yield written, total, "Done"
     return ExportResult(path=path, rows=written)
 
 
-def _cells(sheet, row, formats: list[str | None], on: date) -> list:  # noqa: ANN001
-    (nhs, given, family, born, practice, coord, state, source, reasons, referred, contacted,
-     last, contacts, review, open_goals, closed, reason) = row
-    values = (
-        format_334(nhs), display_name(given, family), born, age_on(born, on), practice, coord,
-        rules.label(rules.STATUSES, state), rules.label(rules.REFERRAL_SOURCES, source),
-        "; ".join(rules.label(rules.REFERRAL_REASONS, r) for r in (reasons or ())),
-        referred, contacted, last, contacts, review, open_goals, closed,
-        rules.label(rules.CLOSE_REASONS, reason),
-    )
-    cells: list = []
-    for value, fmt in zip(values, formats, strict=True):
-        if fmt and isinstance(value, date):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = fmt
-            cells.append(cell)
-        else:
-            cells.append(value)
-    return cells
-
-
-def _methods_sheet(workbook: Workbook, actor: Actor, made: datetime, rows: int,
+def _methods_sheet(workbook, actor: Actor, made: datetime, rows: int,  # noqa: ANN001
                    coordinator: str | None, status: str | None) -> None:
-    sheet = workbook.create_sheet("Methods")
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 90
-    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet = workbook.add_worksheet("Methods")
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 90)
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    key = workbook.add_format({"bold": True, "valign": "top"})
+    if status == OPEN:
+        shown = "Open episodes (not closed)"
+    else:
+        shown = rules.label(rules.STATUSES, status) if status else "All statuses"
     lines = (
         ("What this is", "The caseload of social prescribing link workers and care coordinators: "
                          "one row per episode (a period on a caseload, from referral to closure)."),
         ("Made", f"{made:%d-%b-%Y %H:%M} by {actor.name} with PCN Assistant {__version__}"),
         ("Rows", f"{rows:,} episodes"),
         ("Coordinator", coordinator or "All coordinators"),
-        ("Status", rules.label(rules.STATUSES, status) if status and status != OPEN
-         else ("Open episodes (not closed)" if status == OPEN else "All statuses")),
+        ("Status", shown),
         ("Statuses", "Identified → contacted → assessed → active → closed. Dates are the day each "
                      "status was reached."),
         ("First contact", "The date of the first successful contact; the target is within 5 working "
@@ -192,17 +198,10 @@ def _methods_sheet(workbook: Workbook, actor: Actor, made: datetime, rows: int,
         ("Confidential", "This workbook identifies people. Keep it on NHS systems, share it only "
                          "with the multidisciplinary team, and delete it when the meeting is over."),
     )
-    title = WriteOnlyCell(sheet, value="Caseload export: about this workbook")
-    title.font = Font(bold=True, size=13)
-    sheet.append([title])
-    sheet.append([])
-    for name, text in lines:
-        key = WriteOnlyCell(sheet, value=name)
-        key.font = Font(bold=True)
-        key.alignment = wrap
-        value = WriteOnlyCell(sheet, value=text)
-        value.alignment = wrap
-        sheet.append([key, value])
+    sheet.write(0, 0, "Caseload export: about this workbook", workbook.add_format({"bold": True, "font_size": 13}))
+    for row, (name, text) in enumerate(lines, start=2):
+        sheet.write(row, 0, name, key)
+        sheet.write(row, 1, text, wrap)
 
 
 @requires(EXPORT_IDENTIFIABLE)

@@ -18,6 +18,7 @@ from pcn_assistant.services import audit
 from pcn_assistant.services.caseload import risk_link
 from pcn_assistant.services.caseload.common import load_patient, today
 from pcn_assistant.services.caseload.contacts import ContactRow, contact_rows
+from pcn_assistant.services.caseload.coordinators import display_names
 from pcn_assistant.services.caseload.tasks import TaskRow
 from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.security import CASE_NOTES_READ, PATIENTS_READ, Actor, requires
@@ -139,7 +140,11 @@ class PersonRecord:
     tasks: tuple[TaskRow, ...]
     history: tuple[ChangeView, ...]
     can_read_notes: bool
-    extras: dict = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # login -> display name
+
+    def who(self, login: str | None) -> str:
+        """A user's display name, for coordinators and who recorded what."""
+        return self.names.get(login, login) if login else ""
 
     @property
     def open_episode(self) -> EpisodeView | None:
@@ -193,6 +198,9 @@ def open_person(db: Database, actor: Actor, patient_id: int, *, record_open: boo
             current = next((e for e in episodes if e.status != rules.CLOSED), episodes[0])
             plan = _plan(session, current.id, notes)
         risk = risk_link.risk_summary(session, patient_id)
+        logins = ({e.coordinator for e in episodes} | {c.recorded_by for c in contacts}
+                  | {t.assignee for t in tasks} | {h.user_name for h in history})
+        names = display_names(session, logins)
         if record_open:
             audit.record(session, actor, "person.open", entity="patient", entity_id=patient_id,
                          summary="person record opened")
@@ -206,7 +214,7 @@ def open_person(db: Database, actor: Actor, patient_id: int, *, record_open: boo
             registration_status=patient.registration_status, risk=risk,
             flags=tuple(FlagView(f.id, f.kind, f.description, f.raised_on, f.version) for f in flags),
             episodes=tuple(_episode_view(e) for e in episodes), plan=plan, contacts=contacts,
-            tasks=tasks, history=history, can_read_notes=notes,
+            tasks=tasks, history=history, can_read_notes=notes, names=names,
         )
 
 

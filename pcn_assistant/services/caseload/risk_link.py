@@ -40,7 +40,7 @@ class RiskSummary:
     cms_score: float | None = None
 
 
-def _models():  # noqa: ANN202 - the risk models module, or None
+def risk_models():  # noqa: ANN202 - the risk models module, or None
     try:
         return importlib.import_module("pcn_assistant.store.models.risk")
     except ImportError:
@@ -48,7 +48,7 @@ def _models():  # noqa: ANN202 - the risk models module, or None
 
 
 def available() -> bool:
-    return _models() is not None and hasattr(_models(), "RiskAssessment")
+    return risk_models() is not None and hasattr(risk_models(), "RiskAssessment")
 
 
 def _has_table(session, model) -> bool:  # noqa: ANN001
@@ -57,9 +57,9 @@ def _has_table(session, model) -> bool:  # noqa: ANN001
 
 def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN001
     """The person's latest assessment, or None when there is none (or no risk feature)."""
-    if not available() or not _has_table(session, _models().RiskAssessment):
+    if not available() or not _has_table(session, risk_models().RiskAssessment):
         return None
-    assessment = _models().RiskAssessment
+    assessment = risk_models().RiskAssessment
     row = session.execute(
         select(assessment).where(assessment.patient_id == patient_id, assessment.is_latest.is_(True))
         .order_by(assessment.id.desc()).limit(1)
@@ -75,7 +75,7 @@ def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN00
 
 
 def _tier3_query(conditions: list):  # noqa: ANN202
-    assessment = _models().RiskAssessment
+    assessment = risk_models().RiskAssessment
     on_caseload = exists().where(Episode.patient_id == assessment.patient_id, Episode.status != rules.CLOSED)
     return (
         select(assessment.patient_id, assessment.points, assessment.age, assessment.reasons,
@@ -91,7 +91,7 @@ def _tier3_query(conditions: list):  # noqa: ANN202
 def count_tier3_not_on_caseload(db: Database, actor: Actor, flt: WorklistFilter, conditions: list) -> int:
     """Tier 3 people with no open episode (the coordinator filter does not apply: nobody holds them)."""
     with db.session() as session:
-        if not _has_table(session, _models().RiskAssessment):
+        if not _has_table(session, risk_models().RiskAssessment):
             return 0
         return session.execute(select(func.count()).select_from(_tier3_query(conditions).subquery())).scalar_one()
 
@@ -102,7 +102,7 @@ def page_tier3_not_on_caseload(
 ) -> list[WorklistRow]:
     from pcn_assistant.services.caseload.worklists import WorklistRow
 
-    assessment = _models().RiskAssessment
+    assessment = risk_models().RiskAssessment
     sorts = {
         # Highest priority first when sorted "ascending" by points, as the ranked list reads.
         "points": (assessment.rank_key.asc() if descending else assessment.rank_key.desc(),),

@@ -50,8 +50,10 @@ def _risk_demo(ctx: DemoContext) -> None:
 
 def _parts() -> list[tuple[str, DemoPart]]:
     from pcn_assistant.services.demo import caseload as caseload_demo
+    from pcn_assistant.services.demo import directory as directory_demo
     from pcn_assistant.services.demo import indicators as indicators_demo
     from pcn_assistant.services.demo import patients, practices
+    from pcn_assistant.services.demo import referrals as referrals_demo
     from pcn_assistant.services.demo import users as demo_users
     from pcn_assistant.services.demo import utilisation
 
@@ -61,6 +63,8 @@ def _parts() -> list[tuple[str, DemoPart]]:
         ("patients", patients.build),
         ("risk", _risk_demo),
         ("caseload", caseload_demo.build),
+        ("directory", directory_demo.build),
+        ("referrals", referrals_demo.build),
         ("utilisation", utilisation.build),
         ("indicators", indicators_demo.build),
     ]

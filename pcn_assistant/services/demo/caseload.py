@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.services.caseload import risk_link
 from pcn_assistant.services.caseload.common import bank_holidays
 from pcn_assistant.services.demo import DemoContext
 from pcn_assistant.store.models.caseload import (
@@ -31,6 +32,7 @@ from pcn_assistant.store.models.patient import REGISTERED, Patient
 
 # Login names; the users part gives them display names (Sam Okafor, Priya Shah, Jo Whitehead).
 COORDINATORS = ("sam", "priya", "jo")
+FIRST_NAMES = {"sam": "Sam", "priya": "Priya", "jo": "Jo"}
 COORDINATOR_SHARE = (0.45, 0.33, 0.22)  # uneven on purpose: the coordinator view shows it
 SOURCES = ("gp", "practice_nurse", "self", "hospital", "vcf", "social_care", "risk_list",
            "family_carer", "community_health")
@@ -106,10 +108,28 @@ def _candidates(ctx: DemoContext, rng: np.random.Generator, n: int) -> list[int]
     return [int(i) for i in rng.choice(ids, size=min(n, len(ids)), replace=False, p=weight / weight.sum())]
 
 
+def _tier3_sample(ctx: DemoContext, rng: np.random.Generator, k: int) -> list[int]:
+    """Up to ``k`` registered tier 3 people, when the risk part has stratified the demo."""
+    if not risk_link.available():
+        return []
+    assessment = risk_link.risk_models().RiskAssessment
+    with ctx.db.session() as session:
+        ids = sorted(session.execute(
+            select(assessment.patient_id).join(Patient, Patient.id == assessment.patient_id)
+            .where(assessment.is_latest.is_(True), assessment.tier == risk_link.TIER3,
+                   Patient.registration_status == REGISTERED)).scalars())
+    if not ids:
+        return []
+    return [int(i) for i in rng.choice(ids, size=min(k, len(ids)), replace=False)]
+
+
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng("caseload")
     n = min(540, max(120, ctx.patients // 70))
     people = _candidates(ctx, rng, n)
+    # Some of the caseload came from the risk-stratification list: tier 3 people.
+    from_list = _tier3_sample(ctx, rng, n // 5)
+    people = from_list + [p for p in people if p not in set(from_list)][: n - len(from_list)]
     holidays = bank_holidays()
     today = ctx.today
     episodes, contacts, changes, plans, goals, actions, tasks, flags = ([] for _ in range(8))
@@ -124,6 +144,8 @@ def build(ctx: DemoContext) -> None:
         for number, referred in enumerate(referrals):
             close_by = referrals[number + 1] - timedelta(days=1) if number < len(referrals) - 1 else None
             e = _episode(rng, patient_id, referred, today, holidays, close_by)
+            if patient_id in from_list and close_by is None:
+                e["referral_source"] = "risk_list"
             episodes.append(e)
             ep = len(episodes) - 1
             contacts += [dict(c, episode_index=ep) for c in e.pop("_contacts")]
@@ -246,8 +268,9 @@ def _goals(rng: np.random.Generator, e: dict, reason: str, today: date) -> list[
         result.append({"description": text, "need": rules.label(rules.REFERRAL_REASONS, reason),
                        "importance": int(rng.integers(5, 11)), "status": status, "set_on": set_on,
                        "review_on": review, "status_on": set_on, "updated_by": e["coordinator"],
-                       "_actions": [{"description": f"{e['coordinator'].title()} to find the details and call",
-                                     "who": e["coordinator"], "due_on": set_on + timedelta(days=7),
+                       "_actions": [{"description": "Find the details and call together",
+                                     "who": f"{FIRST_NAMES[e['coordinator']]} and the person",
+                                     "due_on": set_on + timedelta(days=7),
                                      "status": "done" if status != "not_started" else "planned",
                                      "updated_by": e["coordinator"]}]})
     return result

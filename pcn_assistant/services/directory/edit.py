@@ -153,7 +153,7 @@ def service_detail(db: Database, actor: Actor, service_id: int, *, today: date |
         costs = []
         for cost in service.cost_options:
             amount = "free" if cost.amount == 0 else (f"£{cost.amount:.2f}" if cost.amount is not None else "")
-            costs.append(" ".join(p for p in (cost.option, amount, cost.amount_description) if p))
+            costs.append(": ".join(p for p in (cost.option, " ".join(q for q in (amount, cost.amount_description) if q)) if p))
         if service.fees:
             costs.append(service.fees)
         return ServiceDetail(

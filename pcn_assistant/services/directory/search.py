@@ -68,12 +68,12 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Service"),
     Column("organisation", "Organisation"),
-    Column("categories", "Categories"),
     Column("town", "Town"),
     Column("days", "Days"),
-    Column("cost", "Cost"),
     Column("capacity", "Capacity"),
     Column("last_verified", "Last verified"),
+    Column("cost", "Cost"),
+    Column("categories", "Categories"),
     Column("status", "Status"),
 )
 

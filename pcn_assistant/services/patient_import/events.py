@@ -29,6 +29,7 @@ from pcn_assistant.services import hooks
 from pcn_assistant.services.patient_import import bulk
 from pcn_assistant.services.patient_import import mapping as maps
 from pcn_assistant.services.patient_import.service import (
+    DEFAULT_OPTIONS,
     TOTAL,
     ImportOptions,
     ImportResult,
@@ -49,13 +50,13 @@ CHUNK = 20_000
 
 @requires(IMPORTS_RUN)
 def import_events_steps(
-    db: Database, actor: Actor, path: str | Path, options: ImportOptions = ImportOptions(),
+    db: Database, actor: Actor, path: str | Path, options: ImportOptions = DEFAULT_OPTIONS,
 ) -> Generator[Progress, None, ImportResult]:
     return _run_events(db, actor, path, options)
 
 
 @requires(IMPORTS_RUN)
-def import_events(db: Database, actor: Actor, path: str | Path, options: ImportOptions = ImportOptions()) -> ImportResult:
+def import_events(db: Database, actor: Actor, path: str | Path, options: ImportOptions = DEFAULT_OPTIONS) -> ImportResult:
     return run_to_end(_run_events(db, actor, path, options))
 
 

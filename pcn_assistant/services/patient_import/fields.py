@@ -99,7 +99,8 @@ PATIENT_BASE_FIELDS: tuple[Field, ...] = (
         "unplanned admissions", "non elective admissions", "non-elective admissions", "admissions 12m")),
     Field("medication_count", "Number of medicines", COUNT, False, (
         "medication count", "medicines", "number of medicines", "number of medications", "medications",
-        "repeat medications", "repeat medication count", "no of medications", "drug count")),
+        "repeat medications", "repeat medication count", "no of medications", "drug count",
+        "no of repeat medications", "number of repeat medications", "repeat medicines", "number of repeat medicines")),
     Field("frailty_coded", "Coded frailty", FRAILTY, False, (
         "frailty", "frailty coded", "coded frailty", "frailty category", "frailty status",
         "efi category", "frailty code")),

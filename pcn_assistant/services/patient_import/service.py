@@ -30,7 +30,12 @@ from pcn_assistant.services import audit, hooks
 from pcn_assistant.services.patient_import import mapping as maps
 from pcn_assistant.services.patient_import.fields import CONDITION, field_index
 from pcn_assistant.services.patient_import.readers import SourceTable, read_table
-from pcn_assistant.services.patient_import.validate import Checked, RowError, all_nhs_numbers, check_table
+from pcn_assistant.services.patient_import.validate import (
+    Checked,
+    RowError,
+    all_nhs_numbers,
+    check_table,
+)
 from pcn_assistant.services.patient_import.writer import PatientRows, write_patients
 from pcn_assistant.services.security import IMPORTS_RUN, Actor, requires
 from pcn_assistant.store.base import utcnow
@@ -52,6 +57,9 @@ class ImportOptions:
     strict: bool = False
     today: date | None = None
     notify: bool = True  # run the after-import hooks (risk stratification)
+
+
+DEFAULT_OPTIONS = ImportOptions()
 
 
 @dataclass
@@ -322,7 +330,9 @@ def _patient_rows(checked: Checked, mapping: Mapping[str, str], practice_ids: np
             continue
         columns[key] = values.astype(object)
         if key in ("given_name", "family_name"):
-            columns[f"{key}_lc"] = np.array([v.lower() if v else None for v in values.tolist()], dtype=object)
+            codes, uniques = pd.factorize(values)  # a list has few distinct names: lower each once
+            lowered = np.array([u.lower() for u in uniques] + [None], dtype=object)
+            columns[f"{key}_lc"] = lowered[codes]
     full = set(np.unique(practice_ids[valid]).tolist()) - {0} if options.full_list else set()
     return PatientRows(nhs=checked.values["nhs_number"][valid], practice_ids=practice_ids[valid],
                        columns=columns, conditions=conditions, full_list_practices=full)

@@ -13,6 +13,7 @@ progress and Cancel (which closes the generator) rolls the whole transaction bac
 from __future__ import annotations
 
 import json
+from itertools import repeat
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
@@ -162,7 +163,7 @@ def write_patients(
     stats.left = len(left_ids)
 
     yield 5, total_steps, "Keeping the history of changes"
-    history: list[tuple] = [(batch_id, int(pid), "added", None) for pid in new_ids.tolist()]
+    history: list[tuple] = list(zip(repeat(batch_id), new_ids.tolist(), repeat("added"), repeat(None)))
     for i in changed_rows.tolist():
         pid = int(old_ids[i])
         record = {c: [old_values[c][i], rows.practice_ids[position[i]].item() if c == "practice_id"

@@ -46,7 +46,7 @@ def _service_cost(service: DirectoryService) -> str:
     parts = []
     for cost in service.cost_options:
         amount = "free" if cost.amount == 0 else (f"£{cost.amount:.2f}" if cost.amount is not None else "")
-        parts.append(" ".join(p for p in (cost.option, amount, cost.amount_description) if p))
+        parts.append(": ".join(p for p in (cost.option, " ".join(q for q in (amount, cost.amount_description) if q)) if p))
     if service.fees:
         parts.append(service.fees)
     if not parts and service.is_free:
@@ -179,7 +179,7 @@ def gp_message(db: Database, actor: Actor, episode_id: int, *, today: date | Non
             ("Reasons", ", ".join(rules.label(rules.REFERRAL_REASONS, r) for r in episode.referral_reasons or [])),
         )
         doc.section("What matters to me").paragraph(
-            (plan.what_matters if plan and plan.what_matters else "Not recorded yet."))
+            plan.what_matters if plan and plan.what_matters else "Not recorded yet.")
         doc.section("Plan").table(
             ["Goal", "Status", "Review"],
             [(g.description, rules.label(rules.GOAL_STATUSES, g.status), _date(g.review_on)) for g in goals],

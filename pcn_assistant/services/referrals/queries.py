@@ -20,7 +20,11 @@ from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.query import prefix_match
 from pcn_assistant.services.security import CASELOAD_READ, Actor, requires
 from pcn_assistant.store.engine import Database
-from pcn_assistant.store.models.directory import DirectoryContact, DirectoryOrganisation, DirectoryService
+from pcn_assistant.store.models.directory import (
+    DirectoryContact,
+    DirectoryOrganisation,
+    DirectoryService,
+)
 from pcn_assistant.store.models.patient import Patient
 from pcn_assistant.store.models.referrals import Referral, ReferralEvent
 
@@ -218,3 +222,31 @@ def chase_list(db: Database, actor: Actor, *, today: date | None = None) -> list
                  contacts.get(referral.service_id) or emails.get(referral.service_id) or "", referral.version)
         for referral, given, family, service, organisation in rows
     ]
+
+
+@dataclass(frozen=True)
+class OpenEpisode:
+    id: int
+    patient_id: int
+    person: str
+    coordinator: str
+    status: str
+    referred_on: date
+    reasons: tuple[str, ...]
+
+
+@requires(CASELOAD_READ)
+def open_episode(db: Database, actor: Actor, patient_id: int) -> OpenEpisode | None:
+    """The person's open episode (referrals are made from one), or None."""
+    from pcn_assistant.store.models.caseload import Episode
+
+    with db.session() as session:
+        row = session.execute(
+            select(Episode, Patient.given_name, Patient.family_name)
+            .join(Patient, Patient.id == Episode.patient_id)
+            .where(Episode.patient_id == patient_id, Episode.status != "closed")).first()
+    if row is None:
+        return None
+    episode, given, family = row
+    return OpenEpisode(episode.id, patient_id, display_name(given, family), episode.coordinator, episode.status,
+                       episode.referred_on, tuple(episode.referral_reasons or ()))

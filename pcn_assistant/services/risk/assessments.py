@@ -14,7 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core.risk.cms import conditions_in_mask
-from pcn_assistant.core.risk.efi import EFI_DEFICIT_COUNT, EFI_MIN_AGE, NOT_APPLICABLE, deficits_in_mask
+from pcn_assistant.core.risk.efi import (
+    EFI_DEFICIT_COUNT,
+    EFI_MIN_AGE,
+    NOT_APPLICABLE,
+    deficits_in_mask,
+)
 from pcn_assistant.core.risk.priority import COMPONENTS, load_model
 from pcn_assistant.core.risk.reasons import split_reasons
 from pcn_assistant.core.risk.tiers import TIER_NAMES

@@ -15,7 +15,8 @@ insert: sorting once is several times faster than 350,000 random B-tree inserts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pandas as pd
 from sqlalchemy import Table, func, literal, select
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 REBUILD_INDEXES_ABOVE = 0.2  # share of the table's rows written in one go
+REBUILD_MIN_ROWS = 10_000
 
 
 def fetch_frame(session: Session, stmt: Select) -> pd.DataFrame:
@@ -66,10 +68,6 @@ def insert_columns(session: Session, table: Table, columns: dict[str, Sequence],
     rows = list(zip(*columns.values(), strict=True))
     if not rows:
         return 0
-    rebuild = session.connection().dialect.name == "sqlite" and _worth_rebuilding(session, table, len(rows))
-    if rebuild:
-        for index in table.indexes:
-            index.drop(session.connection())
     if _is_psycopg(session):
         _copy_rows(session, table, columns, constants, rows)
     else:
@@ -78,15 +76,24 @@ def insert_columns(session: Session, table: Table, columns: dict[str, Sequence],
             _literal_sql(session, table, name, value) for name, value in constants.items()]
         sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(values)})"
         session.connection().exec_driver_sql(sql, rows)
-    if rebuild:
-        for index in table.indexes:
-            index.create(session.connection())
     return len(rows)
 
 
-def _worth_rebuilding(session: Session, table: Table, adding: int) -> bool:
-    existing = session.execute(select(func.count()).select_from(table)).scalar_one()
-    return adding >= 10_000 and adding > REBUILD_INDEXES_ABOVE * (existing + adding)
+@contextmanager
+def indexes_rebuilt_if_worthwhile(session: Session, table: Table, writing: int) -> Iterator[bool]:
+    """Around a bulk write of ``writing`` rows: on SQLite, when that is a large share of
+    the table, drop its indexes first and build them again after (same transaction)."""
+    rebuild = False
+    if session.connection().dialect.name == "sqlite" and writing >= REBUILD_MIN_ROWS:
+        existing = session.execute(select(func.count()).select_from(table)).scalar_one()
+        rebuild = writing > REBUILD_INDEXES_ABOVE * (existing + writing)
+    if rebuild:
+        for index in table.indexes:
+            index.drop(session.connection())
+    yield rebuild
+    if rebuild:
+        for index in table.indexes:
+            index.create(session.connection())
 
 
 def _copy_rows(session: Session, table: Table, columns: dict[str, Sequence],

@@ -33,7 +33,12 @@ from pcn_assistant.core.risk.assess import ages_on, condition_bit_groups, decode
 from pcn_assistant.core.risk.priority import POINT_COLUMNS, PriorityModel
 from pcn_assistant.core.risk.tiers import tier_counts
 from pcn_assistant.services import audit
-from pcn_assistant.services.risk.bulk import fetch_frame, insert_columns, set_column_by_id
+from pcn_assistant.services.risk.bulk import (
+    fetch_frame,
+    indexes_rebuilt_if_worthwhile,
+    insert_columns,
+    set_column_by_id,
+)
 from pcn_assistant.services.risk.settings import TierSettings, read_tier_settings
 from pcn_assistant.services.security import RISK_RUN, Actor, requires
 from pcn_assistant.store.engine import Database
@@ -185,10 +190,11 @@ def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityMod
     changed = scored.loc[scored["changed"].to_numpy()]
     superseded = [old for old in changed["prev_id"].astype(np.int64).tolist() if old]
     table = RiskAssessment.__table__
-    set_column_by_id(session, table, "is_latest", False, superseded)
     constants = {"run_id": run.id, "assessed_on": run.assessed_on, "model_id": model.id,
                  "model_version": model.version, "is_latest": True}
-    return insert_columns(session, table, assessment_columns(changed), constants)
+    with indexes_rebuilt_if_worthwhile(session, table, len(changed) + len(superseded)):
+        set_column_by_id(session, table, "is_latest", False, superseded)
+        return insert_columns(session, table, assessment_columns(changed), constants)
 
 
 def save_run(session: Session, actor: Actor, scored: pd.DataFrame, model: PriorityModel,

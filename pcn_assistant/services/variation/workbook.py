@@ -30,6 +30,7 @@ from pcn_assistant.services.variation.workbook_style import (
     WRAP_TOP,
     cell_style,
     fill_for,
+    fit_height,
     page_setup,
     set_widths,
     sheet_name,
@@ -40,6 +41,8 @@ from pcn_assistant.services.variation.workbook_style import (
 
 SUMMARY_HEADER_ROW = 6
 PCN_CODE = "PCN"
+SUPPRESSION_LABELS = {"nhs": "NHS rule (numerators of 1 to 7 shown as *)",
+                      "none": "none (internal use only: do not share)"}
 REFERENCES = (
     "Wilson EB. Probable inference, the law of succession, and statistical inference. "
     "J Am Stat Assoc 1927;22:209-212.",
@@ -90,12 +93,14 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
     sheet["A1"] = "Variation audit: each practice against the PCN (pooled value)"
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = (f"{_scope_text(result)}. Periods: {', '.join(result.periods)}. "
-                   f"Suppression: {result.suppression}. Symbols and colours show the assessment; "
+                   f"Suppression: {SUPPRESSION_LABELS[result.suppression]}. "
+                   "Symbols and colours show the assessment; "
                    "the Methods sheet explains them.")
     sheet["A2"].font = NOTE_FONT
-    sheet["A3"] = "Legend"
-    sheet["A3"].font = Font(bold=True)
-    for column, (assessment, look) in enumerate([*LOOKS.items(), ("Suppressed", SUPPRESSED_LOOK)], start=2):
+    sheet["C3"] = "Legend"
+    sheet["C3"].font = Font(bold=True)
+    sheet["C3"].alignment = Alignment(horizontal="right")
+    for column, (assessment, look) in enumerate([*LOOKS.items(), ("Suppressed", SUPPRESSED_LOOK)], start=4):
         cell = sheet.cell(row=3, column=column, value=f"{look.symbol} {assessment}")
         cell.fill, cell.font = fill_for(look)
         cell.alignment, cell.border = CENTRE, BOX
@@ -124,10 +129,7 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
     last = max(row - 1, SUMMARY_HEADER_ROW + 1)
     sheet.freeze_panes = sheet.cell(row=SUMMARY_HEADER_ROW + 1, column=4)
     sheet.auto_filter.ref = f"A{SUMMARY_HEADER_ROW}:{get_column_letter(len(headers))}{last}"
-    set_widths(sheet, [11, 13, 30, *[14] * len(indicators)])
-    for column in range(2, 10):  # legend cells sit over the first indicator columns
-        width = sheet.column_dimensions[get_column_letter(column)].width or 14
-        sheet.column_dimensions[get_column_letter(column)].width = max(width, 14)
+    set_widths(sheet, [11, 13, 30, *[14] * max(len(indicators), 8)])  # the legend needs 8 columns
     page_setup(sheet, title_rows=f"{SUMMARY_HEADER_ROW}:{SUMMARY_HEADER_ROW}")
 
 
@@ -224,6 +226,8 @@ def _methods_sheet(sheet: Worksheet, result: VariationResult) -> None:
            [[s.name, s.sha256, s.imported_at.strftime("%Y-%m-%d %H:%M") if s.imported_at else ""]
             for s in result.sources])
     set_widths(sheet, [26, 70, 14, 11, 17, 10, 40])
+    for number in range(3, sheet.max_row + 1):  # widths first: heights follow from them
+        fit_height(sheet, number)
     sheet.freeze_panes = "A2"
     page_setup(sheet)
 
@@ -233,7 +237,6 @@ def _pair(sheet: Worksheet, row: int, label: str, text: str) -> None:
     sheet.cell(row=row, column=1).alignment = WRAP_TOP
     cell = sheet.cell(row=row, column=2, value=text)
     cell.alignment = WRAP_TOP
-    sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / 80))
 
 
 def _table(sheet: Worksheet, row: int, title: str, headers: list[str], rows: list[list]) -> int:

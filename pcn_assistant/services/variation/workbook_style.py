@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -59,6 +60,18 @@ def write_header(sheet: Worksheet, row: int, headers: list[str], *, height: floa
 def set_widths(sheet: Worksheet, widths: list[float]) -> None:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def fit_height(sheet: Worksheet, row: int) -> None:
+    """Set a row tall enough for its wrapped text: spreadsheets do not all grow rows
+    for wrapped text on opening (LibreOffice keeps the default height)."""
+    lines = 1
+    for cell in sheet[row]:
+        if cell.value is None:
+            continue
+        width = sheet.column_dimensions[cell.column_letter].width or 10
+        lines = max(lines, math.ceil(len(str(cell.value)) / max(width - 2, 1)))
+    sheet.row_dimensions[row].height = 14 * lines + 2
 
 
 def page_setup(sheet: Worksheet, *, title_rows: str | None = None, print_area: str | None = None) -> None:

@@ -20,6 +20,7 @@ class Project:
     name: str  # distribution and executable name, e.g. "pcn-assistant"
     version: str  # as in pyproject.toml, e.g. "0.1.0" or "1.2.0rc1"
     description: str
+    dependencies: tuple[str, ...] = ()  # distribution names of [project] dependencies
 
     @property
     def version_quad(self) -> str:
@@ -29,7 +30,9 @@ class Project:
 def read_project(pyproject: Path = ROOT / "pyproject.toml") -> Project:
     with pyproject.open("rb") as handle:
         table = tomllib.load(handle)["project"]
-    return Project(table["name"], table["version"], table.get("description", ""))
+    names = tuple(re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", d).group(1)
+                  for d in table.get("dependencies", []))
+    return Project(table["name"], table["version"], table.get("description", ""), names)
 
 
 def version_quad(version: str) -> str:

@@ -1,0 +1,1 @@
+"""Dialogs and helpers for the directory, referrals and outcomes screens."""
