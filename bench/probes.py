@@ -116,6 +116,18 @@ def _sign_in_instantly(marks: dict[str, float]) -> None:
 
 
 def peak_memory_mb() -> float:
+    """Peak resident memory of this process in MB (10^6 bytes).
+
+    On Linux this is VmHWM: ``ru_maxrss`` would carry over the parent's peak across
+    fork and exec, overstating a small child started by a large runner.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows
@@ -124,27 +136,30 @@ def peak_memory_mb() -> float:
         info = psutil.Process().memory_info()
         return getattr(info, "peak_wset", info.rss) / 1e6
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1e6 if sys.platform == "darwin" else peak * 1024 / 1e6  # bytes on macOS, KiB on Linux
+    return peak / 1e6 if sys.platform == "darwin" else peak * 1024 / 1e6  # bytes on macOS, KiB elsewhere
 
 
 def memory(database: str) -> int:
+    """Peak RSS, and the peak after each step, so a miss names the step that raised it."""
     profiler, profile_path = _profiler()
-    from PySide6.QtCore import Qt
+    steps: dict[str, float] = {"python": peak_memory_mb()}
+    from PySide6.QtCore import Qt, QThreadPool
     from PySide6.QtTest import QTest
 
     from pcn_assistant.gui.app import build_main_window
     from pcn_assistant.services.database import open_database
 
+    steps["imports"] = peak_memory_mb()
     db = open_database(database)
     app, window = build_main_window(db)
     window.resize(1280, 800)
     window.show()
     QTest.qWaitForWindowExposed(window)
-    visited = []
+    steps["main window"] = peak_memory_mb()
     for area in window.areas:
         window.show_area(area.key)
-        app.processEvents()
-        visited.append(area.key)
+        QTest.qWait(50)  # let background loads (run_task) land
+        steps[f"area {area.key}"] = peak_memory_mb()
     if any(a.key == "patients" for a in window.areas):
         patients = window.show_area("patients")
         app.processEvents()
@@ -155,8 +170,12 @@ def memory(database: str) -> int:
         app.processEvents()
         patients.table.scrollToBottom()
         app.processEvents()
+        steps["patients search, sort, scroll"] = peak_memory_mb()
+    QThreadPool.globalInstance().waitForDone(120_000)  # background loads the areas started
+    app.processEvents()
+    steps["background tasks done"] = peak_memory_mb()
     _write_profile(profiler, profile_path)
-    print(json.dumps({"peak_mb": peak_memory_mb(), "areas": visited}), flush=True)
+    print(json.dumps({"peak_mb": peak_memory_mb(), "steps": steps}), flush=True)
     window.close()
     db.dispose()
     return 0

@@ -68,8 +68,8 @@ def main() -> int:
     def contact_dialog(record) -> None:  # noqa: ANN001
         dialog = QApplication.activeModalWidget()
         dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("face_to_face"))
-        dialog.note.setPlainText("Went with Margaret to the Tuesday lunch club; she wants to go again "
-                                 "next week and will ask her neighbour for a lift.")
+        dialog.note.setPlainText("Went to the Tuesday lunch club together; wants to go again next "
+                                 "week and will ask a neighbour for a lift.")
         QTimer.singleShot(200, lambda: grab_dialog(dialog))
 
     def grab_dialog(dialog) -> None:  # noqa: ANN001

@@ -3,10 +3,10 @@
 from datetime import date
 
 import pytest
+from caseload_helpers import ADMIN_ACTOR, SAM, add_people, at, days_ago
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from caseload_helpers import ADMIN_ACTOR, SAM, add_people, at, days_ago
 from pcn_assistant.cli import main
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services.caseload import contacts, episodes, plans

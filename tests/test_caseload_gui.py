@@ -2,9 +2,10 @@
 set a goal, close the episode, and watch each worklist update; refusals stay in the
 dialog with nothing saved."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
+from caseload_helpers import SAM, add_people, days_ago
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from caseload_helpers import SAM, add_people, days_ago
 from pcn_assistant.gui.areas.caseload import CaseloadArea
 from pcn_assistant.gui.areas.patients import PatientsArea
 from pcn_assistant.gui.context import AppContext
@@ -235,7 +235,7 @@ def test_three_unsuccessful_attempts_offer_to_close(qtbot, ctx, monkeypatch):
 
 
 def test_worklist_opens_records_and_next_person_walks_the_list(qtbot, ctx):
-    people = [row for row in add_people(ctx.db, 3)]
+    people = add_people(ctx.db, 3)
     for pid in people:
         episodes.enrol_patient(ctx.db, SAM, pid, coordinator="sam", referral_source="gp", referred_on=days_ago(2))
     area = _area(qtbot, ctx)
@@ -295,11 +295,11 @@ def test_every_control_has_an_accessible_name(qtbot, ctx):
     area = _area(qtbot, ctx)
     _patients, window = _open_from_patients(qtbot, ctx)
     pid = window.record.patient_id
-    episodes.enrol_patient(ctx.db, SAM, pid, coordinator="sam", referral_source="gp", referred_on=days_ago(5))
     from pcn_assistant.services.caseload import plans
 
-    plans.add_goal(ctx.db, SAM, window.record.patient_id and open_person(ctx.db, SAM, pid).open_episode.id,
-                   description="Walk")
+    saved = episodes.enrol_patient(ctx.db, SAM, pid, coordinator="sam", referral_source="gp",
+                                   referred_on=days_ago(5))
+    plans.add_goal(ctx.db, SAM, saved.episode_id, description="Walk")
     record = open_person(ctx.db, SAM, pid)
     episode = record.open_episode
     goal = record.plan.goals[0]
@@ -338,4 +338,21 @@ def test_contact_dialog_tab_order_follows_reading_order(qtbot, ctx):
             widget = widget.nextInFocusChain()
     assert order == ["typeCombo", "durationSpin", "noteEdit", "whenEdit"]
     assert dialog.when_edit.dateTime().date() == QDate.currentDate()
-    assert timedelta(0) <= timedelta(minutes=1)
+
+
+def test_export_from_the_worklists_runs_in_the_background(qtbot, ctx, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    for pid in add_people(ctx.db, 2):
+        episodes.enrol_patient(ctx.db, SAM, pid, coordinator="sam", referral_source="gp", referred_on=days_ago(2))
+    area = _area(qtbot, ctx)
+    out = tmp_path / "mdt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    area.export_button.click()
+    qtbot.waitUntil(lambda: told, timeout=10_000)
+    assert "2 open episodes" in told[0]
+    assert load_workbook(tmp_path / "mdt.xlsx")["Caseload"].max_row == 3
+    assert area.export_button.isEnabled()

@@ -197,12 +197,15 @@ def test_a_locked_sqlite_file_gives_database_busy_and_loses_nothing(tmp_path):
     try:
         with pytest.raises(DatabaseBusy):
             run_write(db, lambda s: audit.record(s, SAM, "test.busy"), sleep=lambda s: None)
+        with pytest.raises(DatabaseBusy, match="nothing you entered is lost"):  # any entry point
+            add_user(db, LOCAL_ADMIN, "admin", role="admin", password="admin-password")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     run_write(db, lambda s: audit.record(s, SAM, "test.busy"))
     with db.session() as session:
         assert session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == 1
+    assert add_user(db, LOCAL_ADMIN, "admin", role="admin", password="admin-password").login == "admin"
     db.dispose()
 
 

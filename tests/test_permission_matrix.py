@@ -45,6 +45,7 @@ from pcn_assistant.services.security import (
 
 MODULES = [importlib.import_module(info.name)
            for info in pkgutil.walk_packages(services_package.__path__, "pcn_assistant.services.")]
+NOBODY = Actor(name="nobody", role="no-such-role")
 ACTORS = {role: Actor(name=f"matrix-{role}", role=role,
                       practice_code="Y90001" if role == PRACTICE_MANAGER else None) for role in ROLES}
 
@@ -101,18 +102,41 @@ def test_entry_points_registered():
         assert fn.permission == permission
 
 
-def test_every_service_function_taking_an_actor_is_an_entry_point():
-    """A public ``fn(db, actor, ...)`` without ``@requires`` would be a way around the
-    matrix: decorate it, or make it private (leading underscore) if it is a helper."""
-    registered = {id(fn) for fn in security.ENTRY_POINTS}
+def _refuses_nobody(fn) -> bool:  # noqa: ANN001
+    """Called by an actor with no permissions and booby-trapped arguments, the function
+    (or its generator's first step) is refused before it touches anything."""
+    args, kwargs = _arguments(fn, Trap)
+    try:
+        result = fn(Trap(), NOBODY, *args, **kwargs)
+        if inspect.isgenerator(result):
+            try:
+                next(result)
+            finally:
+                result.close()
+    except PermissionDenied:
+        return True
+    except Exception:  # noqa: BLE001 - touched an argument, or failed some other way
+        return False
+    return False
+
+
+def test_every_service_function_taking_an_actor_checks_permission():
+    """A public ``fn(db, actor, ...)`` must refuse an actor with no permissions before it
+    does anything: decorate it with ``@requires`` (or delegate at once to one that is),
+    or make it private (leading underscore) if it is an internal helper."""
+    from pcn_assistant.services import hooks
+
+    # Hooks run after an import that already passed its own check (IMPORTS_RUN).
+    registered = {id(fn) for fn in [*security.ENTRY_POINTS, *hooks.AFTER_PATIENT_DATA_CHANGE]}
     unchecked = []
     for module in MODULES:
         for name, obj in vars(module).items():
             if (inspect.isfunction(obj) and obj.__module__ == module.__name__ and not name.startswith("_")
                     and list(inspect.signature(obj).parameters)[:2] == ["db", "actor"]
-                    and id(obj) not in registered and _qualname(obj) not in NOT_ENTRY_POINTS):
+                    and id(obj) not in registered and _qualname(obj) not in NOT_ENTRY_POINTS
+                    and not _refuses_nobody(obj)):
                 unchecked.append(_qualname(obj))
-    assert unchecked == [], f"service functions taking an actor without @requires: {unchecked}"
+    assert unchecked == [], f"service functions taking an actor without a permission check: {unchecked}"
 
 
 def test_role_matrix_matches_the_issue():

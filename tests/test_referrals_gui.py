@@ -72,7 +72,7 @@ def test_directory_search_and_manual_add(qtbot, world_ctx, monkeypatch):
     assert created["id"] and area.count_label.text() == "4 services"
     area.stale_check.setChecked(True)
     assert area.count_label.text() == "1 service"  # the new one has never been verified
-    assert area.model.data(area.model.index(0, 5)) == "never (stale)"
+    assert area.model.data(area.model.index(0, 4)) == "never (stale)"
 
 
 def test_service_dialog_refusal_keeps_the_dialog_open(qtbot, world_ctx):

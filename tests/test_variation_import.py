@@ -180,3 +180,11 @@ def test_cli_import_json_and_exit_codes(sqlite_db, tmp_path, capsys):
     assert json.loads(out.out)["errors"][0]["column"] == "denominator"
     assert "nothing imported" in out.err
     assert main(["--database", database, "import", "indicators", str(tmp_path / "missing.csv")]) == 3
+
+
+def test_row_with_more_cells_than_the_header(db, tmp_path):
+    add_practices(db, "A12345")
+    path = write(tmp_path, HEADER + "A12345,flu_65_plus,2026-27 Q1,1,000,2000\nA12345,flu_65_plus,2026-27 Q2,5,10\n")
+    outcome = import_indicators(db, LOCAL_ADMIN, path)
+    assert outcome.inserted == 1
+    assert any(p.row == 2 and "more cells than the header" in p.message for p in outcome.errors)

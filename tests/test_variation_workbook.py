@@ -102,7 +102,10 @@ def test_indicator_sheet_table_and_native_funnel_charts(exported):
     assert chart.series[0].marker.symbol in (None, "none")  # lines have no markers
     chart_data = book["Chart data"]
     line_rows = [r for r in _rows(chart_data) if isinstance(r[0], float)]
-    assert all(r[2] <= r[1] <= r[3] and r[4] <= r[2] for r in line_rows if r[4] is not None)  # limits nest
+    assert len(line_rows) > 20 * len(book.sheetnames[1:-3])  # up to 20 points a funnel
+    assert all(r[4] <= r[2] <= r[3] <= r[5] for r in line_rows)  # 99.8% limits outside the 95% ones
+    pooled = [r[12] for r in _rows(chart_data) if isinstance(r[12], float)]
+    assert pooled[0::2] == pooled[1::2]  # a flat pooled line per funnel, from its two ends
 
 
 def test_methods_sheet_states_methods_rule_periods_sources_and_version(exported):

@@ -79,6 +79,40 @@ class _CaseloadCase(Case):
             remove_database(self.path)
 
 
+class CaseloadPage(_CaseloadCase):
+    """The worklist that spans the whole population: risk tier 3 people not on a caseload."""
+
+    key = "caseload_page"
+    title = "Caseload worklist query: filter + sort + page of 200"
+    targets = (0.020, 0.020)
+    needs = ((f"{CASELOAD}.worklists", ("page_worklist",)), (f"{CASELOAD}.worklists", ("WorklistFilter",)),
+             (f"{CASELOAD}.worklists", ("worklists",)))
+
+    def setup(self) -> None:
+        from pcn_assistant.services.demo import DEMO_TODAY
+
+        self.db = open_db(self.env.datasets.demo_db(self.size))
+        self.path = None
+        self.actor = bench_actor()
+        keys = [w.key for w in self.fns["worklists"]()]
+        self.worklist = "tier3" if "tier3" in keys else "caseload"
+        self.filter = self.fns["WorklistFilter"](practice_code="Y90002")
+        self.today = DEMO_TODAY
+        self.rows = 0
+
+    def run(self) -> None:
+        rows = self.fns["page_worklist"](self.db, self.actor, self.worklist, self.filter, sort_key="name",
+                                         offset=0, limit=200, today=self.today)
+        self.rows = len(rows)
+
+    def teardown(self) -> None:
+        self.db.dispose()
+
+    def note(self) -> str:
+        return (f"page_worklist '{self.worklist}' for one practice, sorted by name, first page "
+                f"({self.rows} rows)")
+
+
 class _PersonWindowCase(_CaseloadCase):
     """Real widgets offscreen: the person record window the Caseload and Find people
     lists open, on a copy of the demo database."""
@@ -206,4 +240,4 @@ class CaseloadExport(_CaseloadCase):
         return f"export_caseload: {self.rows:,} episode rows (every registered patient enrolled) to a real .xlsx"
 
 
-CASES = [OpenPerson, SaveContact, CaseloadExport]
+CASES = [CaseloadPage, OpenPerson, SaveContact, CaseloadExport]

@@ -28,7 +28,8 @@ def floor_import(csv_path: Path, db_path: Path) -> int:
     frame = pd.read_csv(csv_path, dtype={"nhs_number": str})
     columns = list(frame.columns)
     types = {name: _sqlite_type(frame[name].dtype) for name in columns}
-    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+    # Python scalars row by row; SQLite itself stores a bound NaN as NULL.
+    rows = frame.to_numpy(dtype=object).tolist()
     with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")

@@ -20,12 +20,18 @@ class PeakMemory(Case):
 
     def run(self) -> float:
         _started, report = run_probe("memory", self.database, timeout=300)
-        self._areas = report.get("areas", [])
+        self._steps = report.get("steps", {})
         return report["peak_mb"]
 
     def note(self) -> str:
-        return ("separate process: every area visited, Patients searched, sorted and scrolled to the end; "
-                f"areas: {', '.join(getattr(self, '_areas', []))}")
+        steps = getattr(self, "_steps", {})
+        rises = []
+        previous = 0.0
+        for step, peak in steps.items():
+            rises.append(f"{step} +{peak - previous:.0f}")
+            previous = peak
+        return ("separate process: main window, every area visited, Patients searched, sorted and scrolled "
+                f"to the end; peak MB added by each step: {', '.join(rises)}")
 
     def teardown(self) -> None:
         remove_database(self.database)

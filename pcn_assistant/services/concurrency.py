@@ -188,6 +188,14 @@ def retry_when_busy(fn: Callable[..., T] | None = None, *, attempts: int = BUSY_
     return decorate(fn) if fn is not None else decorate
 
 
+ENTRY_POINT_ATTEMPTS = 3
+
+
+def call_retrying_when_busy(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """How ``security.requires`` runs every entry point (each is one transaction)."""
+    return retry_when_busy(fn, attempts=ENTRY_POINT_ATTEMPTS)(*args, **kwargs)
+
+
 def run_write(db: Database, work: Callable[[Session], T], *, attempts: int = BUSY_ATTEMPTS,
               sleep: Callable[[float], None] = time.sleep) -> T:
     """``work(session)`` in one write transaction, retried while the database is busy."""

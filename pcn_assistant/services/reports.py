@@ -77,8 +77,8 @@ class ReportDocument:
 
 _STYLE = """
 body { font-family: 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; color: #000; }
-h1 { font-size: 17pt; margin: 0 0 2pt 0; }
-h2 { font-size: 12pt; margin: 10pt 0 3pt 0; border-bottom: 1px solid #555; }
+h1 { font-size: 18pt; margin: 0 0 2pt 0; }
+h2 { font-size: 12.5pt; margin-top: 12px; margin-bottom: 3px; }
 p { margin: 2pt 0 4pt 0; }
 p.lead { font-size: 12pt; }
 p.small { font-size: 8pt; color: #333; }
@@ -86,7 +86,7 @@ p.note { border: 1px solid #777; padding: 4pt; background-color: #f2f2f2; }
 p.emphasis { font-weight: bold; }
 td, th { padding: 2pt 4pt; vertical-align: top; }
 th { background-color: #e6e6e6; text-align: left; }
-td.key { font-weight: bold; width: 28%; }
+td.key { font-weight: bold; }
 .reference { font-size: 16pt; font-weight: bold; text-align: right; }
 """
 
@@ -99,7 +99,8 @@ def _block_html(block: Block) -> str:
     if isinstance(block, Paragraph):
         return f'<p class="{block.style}">{_e(block.text)}</p>'
     if isinstance(block, KeyValues):
-        rows = "".join(f'<tr><td class="key">{_e(k)}</td><td>{_e(v)}</td></tr>' for k, v in block.pairs)
+        rows = "".join(f'<tr><td class="key" width="30%">{_e(k)}</td><td width="70%">{_e(v)}</td></tr>'
+                       for k, v in block.pairs)
         return f'<table width="100%" cellspacing="0">{rows}</table>'
     widths = block.widths or ()
     sizes = [f' width="{widths[i]}%"' if i < len(widths) else "" for i in range(len(block.columns))]

@@ -102,13 +102,20 @@ ENTRY_POINTS: list[Callable[..., Any]] = []
 
 def requires(permission: str) -> Callable[[F], F]:
     """Mark a service entry point ``fn(db, actor, ...)``: the permission is checked
-    before anything else runs, and the function joins ``ENTRY_POINTS``."""
+    before anything else runs, and the function joins ``ENTRY_POINTS``.
+
+    An entry point does its work in one transaction, so when a second writer holds a
+    SQLite file (or PostgreSQL reports a deadlock) it is safely run again a couple of
+    times, then ends in ``errors.DatabaseBusy`` with nothing written.
+    """
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(db: Any, actor: Actor, *args: Any, **kwargs: Any) -> Any:
             require(actor, permission)
-            return fn(db, actor, *args, **kwargs)
+            from pcn_assistant.services.concurrency import call_retrying_when_busy
+
+            return call_retrying_when_busy(fn, db, actor, *args, **kwargs)
 
         wrapper.permission = permission  # type: ignore[attr-defined]
         ENTRY_POINTS.append(wrapper)

@@ -237,13 +237,14 @@ class CaseloadArea(QWidget):
         low, high = rules.GUIDANCE_PER_YEAR
         self.guidance_label.setText(
             f"People supported in the last 12 months against the guidance of {low}-{high} a year per "
-            "link worker, so supervision can rebalance. To reassign, select people in a worklist and "
-            "choose Reassign.")
+            "link worker, so supervision can rebalance. Contacts a week: successful contacts over the "
+            "last 4 weeks. Days to first contact: mean / median from referral, episodes referred in "
+            "the last 12 months. To reassign, select people in a worklist and choose Reassign.")
         stats = coordinators.coordinator_view(self.ctx.db, self.ctx.actor)
         band = {"below": f"Below {low}", "within": f"Within {low}-{high}", "above": f"Above {high}"}
         fill_table(self.coordinator_table,
-                   ["Coordinator", "Open episodes", "New this month", "Contacts a week (last 4 weeks)",
-                    "Days to first contact (mean / median)", "People in last 12 months", "Against guidance"],
+                   ["Coordinator", "Open episodes", "New this month", "Contacts a week",
+                    "Days to first contact", "People, 12 months", "Against guidance"],
                    [[s.display_name if s.display_name == s.coordinator else f"{s.display_name} ({s.coordinator})",
                      s.open_episodes, s.new_this_month, f"{s.contacts_per_week:.1f}",
                      "—" if s.mean_days_to_first_contact is None

@@ -134,9 +134,9 @@ class DirectoryArea(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((180, 150, 105, 90, 200, 130, 60, 200)):
+        for column, width in enumerate((170, 145, 100, 85, 135, 190, 60, 200)):
             self.table.setColumnWidth(column, width)
-        child(self.form, QSplitter, "splitter").setSizes([720, 340])
+        child(self.form, QSplitter, "splitter").setSizes([740, 320])
 
         for widget in (self.search_edit, self.area_edit):
             widget.textChanged.connect(self.refresh)

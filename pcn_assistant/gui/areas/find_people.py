@@ -196,7 +196,7 @@ class FindPeopleArea(QWidget):
 
     def _build_panel(self) -> None:
         holder = self.panel_scroll.widget()
-        self.panel = RiskPanel(self.ctx, holder)
+        self.panel = RiskPanel(self.ctx, holder, show_statement=False)
         box = QVBoxLayout(holder)
         box.setContentsMargins(6, 0, 6, 0)
         box.addWidget(self.panel)

@@ -47,6 +47,27 @@ def risk_panel(ctx: AppContext) -> QWidget | None:
     return RiskPanel(ctx)
 
 
+class _LazyTab(QWidget):
+    """A tab whose content is made by its factory the first time it is shown for a person."""
+
+    def __init__(self, make: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self.make = make
+        self.stale = True
+        self.content: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def build(self) -> None:
+        if self.content is not None:
+            self.layout().removeWidget(self.content)
+            self.content.deleteLater()
+        self.content = self.make()
+        self.layout().addWidget(self.content)
+        self.setAccessibleName(self.content.accessibleName())
+        self.stale = False
+
+
 Step = Callable[[int], int | None]  # +1 / -1 -> the next person's patient id, or None at the end
 TabFactory = Callable[[AppContext, int], QWidget]
 
@@ -68,7 +89,8 @@ class PersonRecordWindow(QWidget):
         self.resize(self.form.size())
         self.record: PersonRecord | None = None
         self.step: Step | None = None
-        self._extra_tabs: list[QWidget] = []
+        self._extra_tabs: list[_LazyTab] = []
+        self._risk_stale = False
         self.banner = child(self.form, QFrame, "bannerFrame")
         self.banner.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         self.name_label = child(self.form, QLabel, "nameLabel")
@@ -86,6 +108,7 @@ class PersonRecordWindow(QWidget):
         self.risk_panel = risk_panel(ctx)
         if self.risk_panel is not None:
             self.tabs.insertTab(3, self.risk_panel, "Risk")
+        self.tabs.currentChanged.connect(lambda _index: self._show_current_tab())
         self.buttons = {name: child(self.form, QPushButton, name) for name in (
             "enrolButton", "newContactButton", "newTaskButton", "statusButton", "reviewButton",
             "flagButton", "previousButton", "nextButton", "endFlagButton", "completeTaskButton")}
@@ -155,20 +178,29 @@ class PersonRecordWindow(QWidget):
                    [[f"{h.occurred_at:%d/%m/%Y %H:%M}", record.who(h.user_name), h.what.capitalize(), h.detail]
                     for h in record.history])
         self.plan_tab.show_plan(record)
-        if self.risk_panel is not None:
-            self.risk_panel.show_patient(record.patient_id)
         self._rebuild_extra_tabs()
         self._update_buttons()
 
     def _rebuild_extra_tabs(self) -> None:
-        for widget in self._extra_tabs:
-            self.tabs.removeTab(self.tabs.indexOf(widget))
-            widget.deleteLater()
-        self._extra_tabs = []
-        for title, factory in self.tab_factories:
-            widget = factory(self.ctx, self.record.patient_id)
-            self.tabs.addTab(widget, title)
-            self._extra_tabs.append(widget)
+        """Other areas' tabs (and the risk panel) are built for a person only when shown,
+        so opening a record reads only what the first screen needs."""
+        if not self._extra_tabs:
+            for title, factory in self.tab_factories:
+                holder = _LazyTab(lambda factory=factory: factory(self.ctx, self.record.patient_id))
+                self.tabs.addTab(holder, title)
+                self._extra_tabs.append(holder)
+        for holder in self._extra_tabs:
+            holder.stale = True
+        self._risk_stale = True
+        self._show_current_tab()
+
+    def _show_current_tab(self) -> None:
+        current = self.tabs.currentWidget()
+        if isinstance(current, _LazyTab) and current.stale:
+            current.build()
+        elif current is self.risk_panel and self._risk_stale and self.record is not None:
+            self.risk_panel.show_patient(self.record.patient_id)
+            self._risk_stale = False
 
     def _update_buttons(self) -> None:
         can_write = self.ctx.actor.can(CASELOAD_WRITE)

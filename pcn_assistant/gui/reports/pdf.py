@@ -44,9 +44,11 @@ def write_pdf(document: ReportDocument, out: str | Path) -> int:
                                      QPageLayout.Unit.Millimeter))
     text = QTextDocument()
     text.setDocumentMargin(0)
+    # Lay out on the writer itself, at its resolution, so point sizes and the page height
+    # are the printed ones (not a screen's 96 dpi scaled down onto A4).
+    text.documentLayout().setPaintDevice(writer)
     text.setHtml(to_html(document))
-    # Lay out at the printable area's size in points so font sizes come out as written.
-    rect = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
+    rect = writer.pageLayout().paintRectPixels(writer.resolution())
     text.setPageSize(QSizeF(rect.width(), rect.height()))
     pages = text.pageCount()
     text.print_(writer)

@@ -9,6 +9,7 @@ the weights are for local clinical review; under 65 the eFI is "not applicable".
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, time
 
 from PySide6.QtCharts import (
@@ -24,8 +25,6 @@ from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QListWidget,
-    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -75,6 +74,13 @@ def conditions_text(assessment: Assessment) -> str:
     return "<br>".join(parts)
 
 
+def reasons_html(reasons: tuple[str, ...] | list[str]) -> str:
+    """One reason per line, each marked, so a wrapped reason still reads as one."""
+    if not reasons:
+        return "No points scored."
+    return "<br>".join(f"&bull; {html.escape(reason)}" for reason in reasons)
+
+
 def history_text(history: list[Assessment], last_run_on: date | None) -> str:
     if not history:
         return "No assessments yet."
@@ -93,7 +99,8 @@ def _when(day: date) -> QDateTime:
 class RiskPanel(QWidget):
     """Shows one person's latest assessment and its history; empty until ``show_patient``."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, show_statement: bool = True) -> None:
+        """``show_statement=False`` where the screen around says it already (Find people)."""
         super().__init__(parent)
         self.ctx = ctx
         self.form = load_form("risk_panel.ui", self)
@@ -106,11 +113,12 @@ class RiskPanel(QWidget):
         self.cms = child(self.form, QLabel, "cmsLabel")
         self.assessed = child(self.form, QLabel, "assessedLabel")
         self.points_table = child(self.form, QTableWidget, "pointsTable")
-        self.reasons = child(self.form, QListWidget, "reasonsList")
+        self.reasons = child(self.form, QLabel, "reasonsLabel")
         self.history_label = child(self.form, QLabel, "historyLabel")
         self.deficits = child(self.form, QLabel, "deficitsLabel")
         self.statement.setText(f"<small>{STATEMENT} The eFI applies from age 65; under 65 it is "
                                "\"not applicable\", never 0.</small>")
+        self.statement.setVisible(show_statement)
         self.points_table.setColumnCount(3)
         self.points_table.setHorizontalHeaderLabels(["Component", "Points", "Of"])
         self.points_table.verticalHeader().setVisible(False)
@@ -119,7 +127,6 @@ class RiskPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.reasons.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._build_chart(child(self.form, QWidget, "chartHolder"))
         self.patient_id: int | None = None
         self.latest: Assessment | None = None
@@ -197,8 +204,8 @@ class RiskPanel(QWidget):
             confirmed = f", unchanged at the run on {format_date(last_run_on)}"
         self.assessed.setText(f"{format_date(latest.assessed_on)} with {latest.model_label}{confirmed}")
         self._fill_points(latest)
-        self.reasons.clear()
-        self.reasons.addItems(list(latest.reasons) or ["No points scored"])
+        self.reasons.setText(reasons_html(latest.reasons))
+        self.reasons.setAccessibleDescription("; ".join(latest.reasons) or "No points scored")
         self._fill_chart(self.history, last_run_on, latest.max_points)
         self.history_label.setText(history_text(self.history, last_run_on))
         self.deficits.setText(conditions_text(latest))
@@ -208,7 +215,7 @@ class RiskPanel(QWidget):
         for label in (self.efi, self.cms, self.assessed, self.history_label, self.deficits):
             label.setText("")
         self.points_table.setRowCount(0)
-        self.reasons.clear()
+        self.reasons.setText("")
         self.line.clear()
         self.dots.clear()
 

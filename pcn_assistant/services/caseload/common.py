@@ -47,8 +47,10 @@ def check_version(session: Session, record: object, expected_version: int | None
 
 
 def load_episode(session: Session, episode_id: int, expected_version: int | None = None,
-                 *, must_be_open: bool = False) -> Episode:
-    episode = session.get(Episode, episode_id)
+                 *, must_be_open: bool = False, lock: bool = False) -> Episode:
+    """The episode, checked against the version the user read; ``lock`` takes the row lock
+    first (PostgreSQL), so appends such as contacts queue instead of clashing."""
+    episode = session.get(Episode, episode_id, with_for_update=lock or None)
     if episode is None:
         raise InvalidInput(f"There is no episode {episode_id}")
     check_version(session, episode, expected_version)

@@ -73,7 +73,7 @@ def record_contact(
         raise InvalidInput(f"Duration must be between 0 and {MAX_DURATION_MINUTES} minutes")
     successful = contact_type != rules.UNSUCCESSFUL
     with saving("episode"), db.transaction() as session:
-        episode = load_episode(session, episode_id, must_be_open=True)
+        episode = load_episode(session, episode_id, must_be_open=True, lock=True)
         problem = rules.date_order_error(contact_at.date(), [("referral date", episode.referred_on)])
         if problem:
             raise InvalidInput(problem)

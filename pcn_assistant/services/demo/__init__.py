@@ -52,10 +52,9 @@ def _parts() -> list[tuple[str, DemoPart]]:
     from pcn_assistant.services.demo import caseload as caseload_demo
     from pcn_assistant.services.demo import directory as directory_demo
     from pcn_assistant.services.demo import indicators as indicators_demo
-    from pcn_assistant.services.demo import patients, practices
+    from pcn_assistant.services.demo import patients, practices, utilisation
     from pcn_assistant.services.demo import referrals as referrals_demo
     from pcn_assistant.services.demo import users as demo_users
-    from pcn_assistant.services.demo import utilisation
 
     return [
         ("practices", practices.build),

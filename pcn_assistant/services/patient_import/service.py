@@ -224,7 +224,10 @@ def frame_table(frame: pd.DataFrame, source_name: str) -> SourceTable:
         if pd.api.types.is_bool_dtype(series):
             text[column] = np.where(series.to_numpy(dtype=bool), "Y", "N").astype(object)
         elif pd.api.types.is_numeric_dtype(series):
-            values = series.astype("Int64").astype(str).to_numpy(dtype=object)
+            try:
+                values = series.astype("Int64").astype(str).to_numpy(dtype=object)
+            except (TypeError, ValueError):  # fractions: keep them, the checks will say what is wrong
+                values = series.astype(str).to_numpy(dtype=object)
             text[column] = np.where(series.isna().to_numpy(), "", values).astype(object)
         else:
             codes, uniques = pd.factorize(series.to_numpy(dtype=object))

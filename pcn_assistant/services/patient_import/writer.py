@@ -13,10 +13,10 @@ progress and Cancel (which closes the generator) rolls the whole transaction bac
 from __future__ import annotations
 
 import json
-from itertools import repeat
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 
 import numpy as np
 import pandas as pd

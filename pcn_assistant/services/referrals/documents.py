@@ -30,8 +30,11 @@ from pcn_assistant.store.models.directory import DirectoryService
 from pcn_assistant.store.models.organisation import Pcn, Practice
 from pcn_assistant.store.models.patient import Patient
 from pcn_assistant.store.models.referrals import CodingEntry, OutcomeMeasure, Referral
+from pcn_assistant.store.models.users import User
 
 MAX_DESCRIPTION = 700
+MAX_ROWS = 8  # the GP message stays on one page: the most recent goals and activities
+MAX_OUTCOME = 160
 
 
 def _date(value: date | None) -> str:
@@ -40,6 +43,16 @@ def _date(value: date | None) -> str:
 
 def _pcn_name(session) -> str:  # noqa: ANN001
     return session.execute(select(Pcn.name).limit(1)).scalar() or "Social prescribing team"
+
+
+def _clip(text: str | None, limit: int) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
+
+
+def _staff_name(session, login: str) -> str:  # noqa: ANN001
+    """A colleague's display name for the page (the login if they have none)."""
+    return session.execute(select(User.display_name).where(User.login == login)).scalar() or login
 
 
 def _service_cost(service: DirectoryService) -> str:
@@ -104,7 +117,7 @@ def referral_slip(db: Database, actor: Actor, referral_id: int, *, today: date |
             ("Reference", referral.reference),
             ("Referred on", _date(referral.sent_on or referral.created_on)),
             ("Need", category_label(referral.category)),
-            ("Referred by", f"{referral.created_by}, {pcn}"),
+            ("Referred by", f"{_staff_name(session, referral.created_by)}, {pcn}"),
             ("How they were referred", REFERRAL_METHODS.get(service.referral_method, service.referral_method)),
             ("Name", display_name(patient.given_name, patient.family_name) if referral.share_details
              else "Not shared: the person will quote the reference"),
@@ -147,11 +160,13 @@ def gp_message(db: Database, actor: Actor, episode_id: int, *, today: date | Non
         practice = session.get(Practice, patient.practice_id)
         plan = session.execute(select(CarePlan).where(CarePlan.episode_id == episode_id)).scalar_one_or_none()
         goals = session.execute(select(CarePlanGoal).where(CarePlanGoal.episode_id == episode_id)
-                                .order_by(CarePlanGoal.set_on, CarePlanGoal.id)).scalars().all()
+                                .order_by(CarePlanGoal.set_on.desc(), CarePlanGoal.id.desc())
+                                .limit(MAX_ROWS)).scalars().all()[::-1]
         referrals = session.execute(select(Referral, DirectoryService.name)
                                     .join(DirectoryService, DirectoryService.id == Referral.service_id)
                                     .where(Referral.episode_id == episode_id)
-                                    .order_by(Referral.created_on, Referral.id)).all()
+                                    .order_by(Referral.created_on.desc(), Referral.id.desc())
+                                    .limit(MAX_ROWS)).all()[::-1]
         measures = [MeasureRow(m.id, m.episode_id, m.instrument, m.timepoint, m.recorded_on, tuple(m.items),
                                m.complete, m.raw_score, m.score, m.recorded_by)
                     for m in session.execute(select(OutcomeMeasure).where(
@@ -167,7 +182,7 @@ def gp_message(db: Database, actor: Actor, episode_id: int, *, today: date | Non
             ("Name", display_name(patient.given_name, patient.family_name)),
             ("NHS number", nhs_number.format_334(patient.nhs_number)),
             ("Date of birth", _date(patient.date_of_birth)),
-            ("Link worker", episode.coordinator),
+            ("Link worker", _staff_name(session, episode.coordinator)),
             ("Episode", f"{rules.label(rules.STATUSES, episode.status)} since "
                         f"{_date(episode.closed_on or episode.active_on or episode.assessed_on or episode.referred_on)}"
                         + (f" ({rules.label(rules.CLOSE_REASONS, episode.close_reason)})" if episode.close_reason else "")),
@@ -185,17 +200,17 @@ def gp_message(db: Database, actor: Actor, episode_id: int, *, today: date | Non
             [(g.description, rules.label(rules.GOAL_STATUSES, g.status), _date(g.review_on)) for g in goals],
             widths=(60, 22, 18))
         doc.section("Activities and outcome").table(
-            ["Service", "Need", "Status", "Outcome"],
-            [(name, category_label(r.category), f"{life.label(r.status)} {_date(r.status_on)}", r.outcome_note)
-             for r, name in referrals], widths=(32, 20, 22, 26))
+            ["Service (need)", "Status", "Outcome"],
+            [(f"{name} ({category_label(r.category).lower()})", f"{life.label(r.status)} {_date(r.status_on)}",
+              _clip(r.outcome_note, MAX_OUTCOME)) for r, name in referrals], widths=(42, 24, 34))
         doc.section("Measures").table(["Measure", "Baseline", "Follow-up", "Change"], _measure_rows(measures),
                                       caption="SWEMWBS as metric scores; ONS4 question by question "
-                                              "(a fall in anxiety is an improvement).", widths=(40, 20, 20, 20))
+                                              "(a fall in anxiety is an improvement).", widths=(36, 16, 16, 32))
         doc.section("For the GP record").table(
             ["SNOMED CT", "Term", "Date", "Entered"],
             [(c.code, c.term, _date(c.event_on), "Yes" if c.status == "coded" else "Please enter") for c in codes],
-            widths=(20, 50, 15, 15))
-        doc.footer = f"From {episode.coordinator}, {pcn} social prescribing."
+            widths=(28, 44, 14, 14))
+        doc.footer = f"From {_staff_name(session, episode.coordinator)}, {pcn} social prescribing."
         audit.record(session, actor, "episode.gp_message", entity="episode", entity_id=episode_id,
                      summary="message to GP produced")
     return doc

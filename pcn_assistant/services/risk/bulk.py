@@ -25,6 +25,7 @@ from sqlalchemy.sql import Select
 
 REBUILD_INDEXES_ABOVE = 0.2  # share of the table's rows written in one go
 REBUILD_MIN_ROWS = 10_000
+CHUNK_ROWS = 50_000  # rows per fetch and per executemany: bounds memory at 350,000 people
 
 
 def fetch_frame(session: Session, stmt: Select) -> pd.DataFrame:
@@ -36,13 +37,17 @@ def fetch_frame(session: Session, stmt: Select) -> pd.DataFrame:
     else:
         params = compiled.params
     cursor = connection.connection.cursor()
+    chunks = []
     try:
         cursor.execute(compiled.string, params)
         names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
+        while rows := cursor.fetchmany(CHUNK_ROWS):  # chunks keep the tuples' memory bounded
+            chunks.append(pd.DataFrame.from_records(rows, columns=names, coerce_float=False))
     finally:
         cursor.close()
-    return pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+    if not chunks:
+        return pd.DataFrame(columns=names)
+    return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
 
 
 def _placeholder(session: Session) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import String, cast
+from sqlalchemy import String, cast, select
 
 from pcn_assistant.core.risk import load_model
 from pcn_assistant.core.risk.assess import ages_on
@@ -26,7 +26,7 @@ from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.risk.assessments import read_last_run
 from pcn_assistant.services.risk.bulk import fetch_frame
-from pcn_assistant.services.risk.cohorts import CohortFilter, cohort_select, ranked_order
+from pcn_assistant.services.risk.cohorts import CohortFilter, patient_select
 from pcn_assistant.services.security import EXPORT_IDENTIFIABLE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Patient, Practice
@@ -58,20 +58,25 @@ class ExportResult:
 
 
 def export_frame(session, actor: Actor, flt: CohortFilter) -> pd.DataFrame:  # noqa: ANN001
-    stmt = cohort_select(
-        flt, actor, Patient.nhs_number, Practice.ods_code.label("practice_code"),
-        cast(Patient.date_of_birth, String).label("age"),
-        RiskAssessment.efi_deficits, RiskAssessment.efi_score, RiskAssessment.efi_category,
-        RiskAssessment.cms_score, RiskAssessment.points, RiskAssessment.tier,
-        RiskAssessment.pinned_reason, RiskAssessment.reasons,
-    ).order_by(*ranked_order("rank", False))
-    frame = fetch_frame(session, stmt)
-    frame.columns = list(EXPORT_COLUMNS)
-    frame["age"] = ages_on(frame["age"], date.today()) if len(frame) else pd.Series(dtype="int64")
+    """The cohort in ranked order, as two sequential reads (people, then their latest
+    assessments) joined in pandas: far quicker at 350,000 than one join read in rank order."""
+    people = fetch_frame(session, patient_select(
+        flt, actor, Patient.id.label("patient_id"), Patient.nhs_number,
+        Practice.ods_code.label("practice_code"), cast(Patient.date_of_birth, String).label("date_of_birth")))
+    scores = fetch_frame(session, select(
+        RiskAssessment.patient_id, RiskAssessment.efi_deficits, RiskAssessment.efi_score,
+        RiskAssessment.efi_category, RiskAssessment.cms_score, RiskAssessment.points, RiskAssessment.tier,
+        RiskAssessment.pinned_reason, RiskAssessment.reasons, RiskAssessment.rank_key,
+    ).where(RiskAssessment.is_latest.is_(True),
+            RiskAssessment.patient_id.in_(patient_select(flt, actor, Patient.id))))
+    frame = people.merge(scores, on="patient_id", how="inner")
+    frame = frame.sort_values("rank_key", ascending=False, kind="stable").reset_index(drop=True)
+    frame["age"] = ages_on(frame["date_of_birth"], date.today()) if len(frame) else pd.Series(dtype="int64")
+    frame = frame.loc[:, list(EXPORT_COLUMNS)]
     frame["reasons"] = frame["reasons"].fillna("").str.replace(SEPARATOR, "; ", regex=False)
     frame["efi_score"] = pd.to_numeric(frame["efi_score"], errors="coerce").round(4)
     frame["cms_score"] = pd.to_numeric(frame["cms_score"], errors="coerce").round(2)
-    for column in ("efi_deficits", "tier"):
+    for column in ("efi_deficits", "tier", "points"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     return frame
 

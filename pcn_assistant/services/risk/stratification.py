@@ -34,6 +34,7 @@ from pcn_assistant.core.risk.priority import POINT_COLUMNS, PriorityModel
 from pcn_assistant.core.risk.tiers import tier_counts
 from pcn_assistant.services import audit
 from pcn_assistant.services.risk.bulk import (
+    CHUNK_ROWS,
     fetch_frame,
     indexes_rebuilt_if_worthwhile,
     insert_columns,
@@ -192,9 +193,13 @@ def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityMod
     table = RiskAssessment.__table__
     constants = {"run_id": run.id, "assessed_on": run.assessed_on, "model_id": model.id,
                  "model_version": model.version, "is_latest": True}
+    written = 0
     with indexes_rebuilt_if_worthwhile(session, table, len(changed) + len(superseded)):
         set_column_by_id(session, table, "is_latest", False, superseded)
-        return insert_columns(session, table, assessment_columns(changed), constants)
+        for start in range(0, len(changed), CHUNK_ROWS):
+            chunk = changed.iloc[start:start + CHUNK_ROWS]
+            written += insert_columns(session, table, assessment_columns(chunk), constants)
+    return written
 
 
 def save_run(session: Session, actor: Actor, scored: pd.DataFrame, model: PriorityModel,
@@ -216,6 +221,7 @@ def save_run(session: Session, actor: Actor, scored: pd.DataFrame, model: Priori
     return run
 
 
+@requires(RISK_RUN)
 def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
                    model: PriorityModel | None = None) -> Iterator[tuple[int, int, str]]:
     """Stratify everyone registered; yields progress and returns a ``StratifyResult``."""
@@ -228,6 +234,7 @@ def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
         frame = read_population(session)
         yield 1, STEPS, f"Scoring {len(frame):,} people"
         scored = score_population(frame, model, settings, as_of)
+        del frame  # the scored frame carries what is needed: free the raw read before writing
         yield 2, STEPS, "Saving assessments"
         run = save_run(session, actor, scored, model, settings, as_of, started)
         yield 3, STEPS, "Committing"

@@ -37,6 +37,7 @@ SYNONYMS = {
     "count": "numerator", "population": "denominator", "area_name": "practice_name",
 }
 MAX_AREA_CODE = 20
+EXTRA = "_cells_without_header"
 HEADER_SEARCH_ROWS = 20
 
 
@@ -101,10 +102,15 @@ def read_table(path: Path) -> tuple[pd.DataFrame, int]:
     for index in range(min(HEADER_SEARCH_ROWS, len(grid))):
         keys = [_column_key(v) for v in grid.iloc[index]]
         if {"practice_code", "indicator_code"} <= set(keys) or {"code", "type"} <= set(keys):
-            body = grid.iloc[index + 1:].reset_index(drop=True)
+            body = grid.iloc[index + 1:].reset_index(drop=True).astype(str)
+            unnamed = body.loc[:, [not k for k in keys]]
             body.columns = keys
             body = body.loc[:, [k for k in dict.fromkeys(keys) if k]]
-            return body.apply(lambda col: col.astype(str).str.strip()), index + 1
+            body = body.apply(lambda col: col.str.strip())
+            # Cells beyond the header usually mean an unquoted comma inside a value.
+            body[EXTRA] = unnamed.apply(lambda row: " | ".join(v.strip() for v in row if v.strip()), axis=1) \
+                if not unnamed.empty else ""
+            return body, index + 1
     raise InvalidInput(
         f"{path.name}: no header row found; expected columns {', '.join(REQUIRED)} "
         f"(or the catalogue columns {', '.join(CATALOGUE_COLUMNS[:5])})")
@@ -230,6 +236,9 @@ def _check_row(
     def bad(column: str, message: str) -> None:
         problems.append(Problem(number, column, row.get(column, ""), message))
 
+    if row.get(EXTRA):
+        bad(EXTRA, "this row has more cells than the header has columns: quote values that contain "
+                   "commas")
     practice = row["practice_code"]
     if not practice:
         bad("practice_code", "a practice code is required")

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, NamedStyle
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,10 +28,10 @@ from pcn_assistant.services.variation.workbook_style import (
     PCN_FILL,
     TITLE_FONT,
     WRAP_TOP,
-    cell_style,
     fill_for,
     fit_height,
     page_setup,
+    set_style,
     set_widths,
     sheet_name,
     symbol_format,
@@ -135,33 +135,29 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
 
 def _summary_row(sheet: Worksheet, row: int, period: str, code: str, name: str,
                  values: list, indicators: list, pcn: bool = False) -> None:  # noqa: ANN001
-    book = sheet.parent
-    label_style = cell_style(book, bold=pcn, fill=PCN_FILL if pcn else None)
     for column, text in enumerate((period, code, name), start=1):
-        sheet.cell(row=row, column=column, value=text).style = label_style
+        set_style(sheet.cell(row=row, column=column, value=text), bold=pcn, fill=PCN_FILL if pcn else None)
     for column, ((value, assessment), definition) in enumerate(zip(values, indicators, strict=True), start=4):
         cell = sheet.cell(row=row, column=column)
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            cell.style = cell_style(book, centred=True)
+            set_style(cell, centred=True)
             continue
         if value == SUPPRESSION_MARK:
             cell.value = SUPPRESSION_MARK
-            cell.style = cell_style(book, centred=True)
+            set_style(cell, centred=True)
             continue
         cell.value = float(value)
         if pcn:
-            cell.style = cell_style(book, value_format(definition), centred=True, bold=True, fill=PCN_FILL)
+            set_style(cell, value_format(definition), centred=True, bold=True, fill=PCN_FILL)
         else:
             look = look_for(assessment)
-            cell.style = cell_style(book, symbol_format(value_format(definition), look), centred=True, look=look)
+            set_style(cell, symbol_format(value_format(definition), look), centred=True, look=look)
 
 
 def _data_sheet(sheet: Worksheet, result: VariationResult) -> None:
     """The tidy table cell for cell as ``variation compute`` writes it."""
     write_header(sheet, 1, list(COLUMNS))
     formats = {"value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "comparator"}
-    number_style = NamedStyle(name="pcn data number", number_format="0.000")
-    sheet.parent.add_named_style(number_style)
     for r, record in enumerate(result.frame.loc[:, list(COLUMNS)].itertuples(index=False), start=2):
         for c, (key, value) in enumerate(zip(COLUMNS, record, strict=True), start=1):
             if isinstance(value, float) and math.isnan(value):
@@ -170,7 +166,7 @@ def _data_sheet(sheet: Worksheet, result: VariationResult) -> None:
                 value = value.item()  # numpy scalars to plain Python
             cell = sheet.cell(row=r, column=c, value=value)
             if key in formats and isinstance(value, float):
-                cell.style = number_style
+                set_style(cell, "0.000", boxed=False)
     last = max(len(result.frame) + 1, 2)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"

@@ -1,7 +1,7 @@
 """One sheet per indicator: the practice table and a native Excel funnel plot per period.
 
 The plot's numbers live on a hidden "Chart data" sheet: the funnel lines (pooled
-value, 95% and 99.8% limits at 40 denominators across the practices' range) and one
+value, 95% and 99.8% limits at 20 denominators across the practices' range) and one
 point per practice. Charts are openpyxl scatter charts, so Excel and LibreOffice draw
 them natively and a reader can click into the data.
 """
@@ -9,6 +9,7 @@ them natively and a reader can click into the data.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import pandas as pd
 from openpyxl.chart import Reference, ScatterChart, Series
@@ -40,9 +41,9 @@ from pcn_assistant.services.variation.palette import LOOKS, look_for
 from pcn_assistant.services.variation.workbook_style import (
     NOTE_FONT,
     TITLE_FONT,
-    cell_style,
     count_format,
     page_setup,
+    set_style,
     set_widths,
     value_format,
     write_header,
@@ -58,6 +59,7 @@ HEADER_ROW = 5
 CHART_COLUMNS = ("A", "G")  # two charts a row, under the table, within its width
 CHART_ROWS = 20  # rows each chart occupies, with a gap
 LABELLED_PRACTICES = 30  # above this, points are grouped by assessment without labels
+CHART_POINTS = 20  # per funnel line: smooth on a geometric spacing, and light to write
 # column, series title, colour, dash, width (pt), shown in the legend
 LINES = (("comparator", "PCN value (pooled)", "000000", "solid", 2.0, True),
          ("lower_95", "95% limits", "7F7F7F", "dash", 1.25, True),
@@ -77,16 +79,24 @@ class ChartData:
         self.next_row = 1
 
     def add_lines(self, lines: pd.DataFrame, title: str) -> tuple[int, int]:
-        """Write funnel lines; returns their first and last data rows."""
+        """Write the funnel limits (columns A-F) and the pooled line's two end points
+        (columns L-M: a flat line needs no more); returns the first and last data rows."""
         self.sheet.cell(row=self.next_row, column=1, value=title)
-        headers = list(lines.columns)
-        for column, header in enumerate(headers, start=1):
+        for column, header in ((1, "denominator"), (3, "lower_95"), (4, "upper_95"), (5, "lower_99_8"),
+                               (6, "upper_99_8"), (8, "practice"), (9, "denominator"), (10, "value"),
+                               (12, "denominator"), (13, "pooled")):
             self.sheet.cell(row=self.next_row + 1, column=column, value=header)
         first = self.next_row + 2
-        for offset, values in enumerate(lines.itertuples(index=False)):
+        columns = {name: lines[name].to_numpy(dtype=float).tolist() for name in lines.columns}
+        cell = self.sheet.cell
+        for offset, x in enumerate(columns["denominator"]):
             row = first + offset
-            for column, value in enumerate(values, start=1):
-                self.sheet.cell(row=row, column=column, value=float(value))
+            cell(row=row, column=1, value=x)
+            for column, name in ((3, "lower_95"), (4, "upper_95"), (5, "lower_99_8"), (6, "upper_99_8")):
+                cell(row=row, column=column, value=columns[name][offset])
+        for offset, index in enumerate((0, len(lines) - 1)):
+            cell(row=first + offset, column=12, value=columns["denominator"][index])
+            cell(row=first + offset, column=13, value=columns["comparator"][index])
         last = first + len(lines) - 1
         self.next_row = last + 2
         return first, last
@@ -116,38 +126,41 @@ def add_indicator_sheet(
     for cell in ("A2", "A3"):
         sheet[cell].font = NOTE_FONT
     write_header(sheet, HEADER_ROW, TABLE_HEADERS, height=32)
-    rows = rows.assign(practice_name=rows["practice_code"].map(practices).fillna(""))
-    rows = rows.sort_values(["period", "practice_code"], ascending=[False, True], kind="stable")
-    book = sheet.parent
-    number = cell_style(book, value_format(definition))
-    styles = {key: number for key in ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "comparator")}
-    styles["numerator"] = cell_style(book, count_format(rows["numerator"]))
-    styles["denominator"] = cell_style(book, count_format(rows["denominator"]))
-    centre, text = cell_style(book, centred=True), cell_style(book)
-    for r, record in enumerate(rows.loc[:, TABLE_COLUMNS].itertuples(index=False), start=HEADER_ROW + 1):
-        for c, (key, value) in enumerate(zip(TABLE_COLUMNS[:-1], record, strict=False), start=1):
+    # Plain records from here on: per-row pandas indexing costs more than the whole sheet.
+    records = rows.to_dict("records")
+    for record in records:
+        record["practice_name"] = practices.get(record["practice_code"], "")
+    records.sort(key=lambda r: r["practice_code"])
+    records.sort(key=lambda r: r["period"], reverse=True)
+    number = value_format(definition)
+    formats = {key: number for key in ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "comparator")}
+    formats["numerator"] = count_format([r["numerator"] for r in records])
+    formats["denominator"] = count_format([r["denominator"] for r in records])
+    for r, record in enumerate(records, start=HEADER_ROW + 1):
+        for c, key in enumerate(TABLE_COLUMNS[:-1], start=1):
+            value = record[key]
             cell = sheet.cell(row=r, column=c, value=_cell_value(value))
             if value == SUPPRESSION_MARK or key in ("method", "significance"):
-                cell.style = centre
+                set_style(cell, centred=True)
             else:
-                cell.style = styles.get(key, text)
-        assessment = record[-1]
+                set_style(cell, formats.get(key, "General"))
+        assessment = record["assessment"]
         look = look_for(assessment)
         cell = sheet.cell(row=r, column=len(TABLE_COLUMNS))
         cell.value = assessment if look is None or assessment == SUPPRESSION_MARK else f"{look.symbol} {assessment}"
-        cell.style = cell_style(book, centred=look is not None and assessment == SUPPRESSION_MARK, look=look)
-    last_row = HEADER_ROW + max(len(rows), 1)
+        set_style(cell, centred=look is not None and assessment == SUPPRESSION_MARK, look=look)
+    last_row = HEADER_ROW + max(len(records), 1)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(TABLE_HEADERS))}{last_row}"
     set_widths(sheet, [11, 10, 30, 11, 12, 9, 9, 9, 9, 9, 8, 9, 15, 17])
 
-    periods = [p for p in sorted(set(rows["period"]), reverse=True) if (definition.code, p) in funnels]
+    periods = [p for p in sorted({r["period"] for r in records}, reverse=True) if (definition.code, p) in funnels]
     top = last_row + 2
     sheet.cell(row=top, column=1, value="Funnel plots: each practice against the pooled PCN value, "
                                          "with 95% and 99.8% limits").font = TITLE_FONT
     for index, period in enumerate(periods):
         chart = funnel_chart(definition, period, funnels[(definition.code, period)],
-                             rows[rows["period"] == period], chart_data, highlight)
+                             [r for r in records if r["period"] == period], chart_data, highlight)
         anchor_row = top + 2 + (index // 2) * CHART_ROWS
         sheet.add_chart(chart, f"{CHART_COLUMNS[index % 2]}{anchor_row}")
     bottom = top + 1 + ((len(periods) + 1) // 2) * CHART_ROWS
@@ -162,10 +175,10 @@ def _cell_value(value: object) -> object:
 
 
 def funnel_chart(
-    definition: IndicatorDef, period: str, funnel: Funnel, rows: pd.DataFrame,
+    definition: IndicatorDef, period: str, funnel: Funnel, records: list[dict],
     chart_data: ChartData, highlight: str | None,
 ) -> ScatterChart:
-    lines = funnel_lines(funnel, definition)
+    lines = funnel_lines(funnel, definition, points=CHART_POINTS)
     data = chart_data.sheet
     first, last = chart_data.add_lines(lines, f"{definition.code} {period}")
     chart = ScatterChart(scatterStyle="lineMarker")
@@ -180,9 +193,13 @@ def funnel_chart(
     chart.y_axis.delete = False
     x_ref = Reference(data, min_col=1, min_row=first, max_row=last)
     legend_hidden: list[int] = []
+    pooled_x = Reference(data, min_col=12, min_row=first, max_row=first + 1)
     for name, title, colour, dash, width, in_legend in LINES:
-        column = list(lines.columns).index(name) + 1
-        series = Series(Reference(data, min_col=column, min_row=first, max_row=last), x_ref, title=title)
+        if name == "comparator":
+            series = Series(Reference(data, min_col=13, min_row=first, max_row=first + 1), pooled_x, title=title)
+        else:
+            column = list(lines.columns).index(name) + 1
+            series = Series(Reference(data, min_col=column, min_row=first, max_row=last), x_ref, title=title)
         series.marker.symbol = "none"
         series.smooth = False
         series.graphicalProperties = GraphicalProperties(
@@ -191,17 +208,15 @@ def funnel_chart(
             legend_hidden.append(len(chart.series))
         chart.series.append(series)
 
-    shown = rows[rows["value"] != SUPPRESSION_MARK]
-    points = [(code, float(x), float(y)) for code, x, y, _a in
-              shown.loc[:, ["practice_code", "denominator", "value", "assessment"]].itertuples(index=False)]
-    assessments = list(shown["assessment"])
+    shown = [r for r in records if r["value"] != SUPPRESSION_MARK]
+    points = [(r["practice_code"], float(r["denominator"]), float(r["value"])) for r in shown]
+    assessments = [r["assessment"] for r in shown]
     p_first, _p_last = chart_data.add_points(points)
     if len(points) <= LABELLED_PRACTICES:
         for offset, ((code, _x, _y), assessment) in enumerate(zip(points, assessments, strict=True)):
             row = p_first + offset
             series = _point_series(data, row, row, code, LOOKS.get(assessment), big=code == highlight)
-            series.dLbls = DataLabelList(showSerName=True, showVal=False, showLegendKey=False,
-                                         showCatName=False, showPercent=False, dLblPos="r")
+            series.dLbls = _SERIES_NAME_LABEL
             legend_hidden.append(len(chart.series))
             chart.series.append(series)
     else:
@@ -233,12 +248,22 @@ def _point_series(data: Worksheet, first: int, last: int, title: str, look, big:
                     Reference(data, min_col=9, min_row=first, max_row=last), title=title)
     series.marker.symbol = look.marker if look else "circle"
     series.marker.size = 11 if big else 8
-    fill = look.point_colour if look else "7F7F7F"
-    series.marker.graphicalProperties = GraphicalProperties(
-        solidFill=fill, ln=LineProperties(solidFill="000000", w=9525))
+    series.marker.graphicalProperties = _marker_properties(look.point_colour if look else "7F7F7F")
     series.smooth = False
-    series.graphicalProperties = GraphicalProperties(ln=LineProperties(noFill=True))
+    series.graphicalProperties = _NO_LINE
     return series
+
+
+@lru_cache(maxsize=16)
+def _marker_properties(fill: str) -> GraphicalProperties:
+    """Shared between series (only read when the chart is written): building these
+    objects for every point is a good part of the workbook's cost."""
+    return GraphicalProperties(solidFill=fill, ln=LineProperties(solidFill="000000", w=9525))
+
+
+_NO_LINE = GraphicalProperties(ln=LineProperties(noFill=True))
+_SERIES_NAME_LABEL = DataLabelList(showSerName=True, showVal=False, showLegendKey=False,
+                                   showCatName=False, showPercent=False, dLblPos="r")
 
 
 def _runs(indices: list[int]) -> list[tuple[int, int]]:

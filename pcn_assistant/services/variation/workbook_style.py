@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
 
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant.services.variation.catalogue import IndicatorDef
@@ -25,6 +26,7 @@ CENTRE = Alignment(horizontal="center", vertical="center")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 COUNT_FORMAT = "#,##0"
 ESTIMATE_FORMAT = "#,##0.0"
+_STYLE_CACHE = "_pcn_style_cache"
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -103,22 +105,27 @@ def sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def cell_style(workbook: Workbook, number_format: str = "General", *, centred: bool = False,
-               look: Look | None = None, bold: bool = False, fill: PatternFill | None = None) -> str:
-    """The name of a boxed table-cell style, registered on first use. One named style per
-    combination is much cheaper than setting border, format and fill on every cell."""
-    name = "pcn " + " ".join(filter(None, [
-        number_format, "centre" if centred else "", look.symbol if look else "", "bold" if bold else "",
-        fill.fgColor.rgb if fill is not None else ""]))
-    if name not in workbook.named_styles:
-        style = NamedStyle(name=name, border=BOX, number_format=number_format)
-        if centred:
-            style.alignment = CENTRE
-        if look is not None:
-            style.fill, style.font = fill_for(look)
-        elif bold or fill is not None:
-            style.font = Font(bold=bold)
-            if fill is not None:
-                style.fill = fill
-        workbook.add_named_style(style)
-    return name
+def set_style(cell: Cell, number_format: str = "General", *, centred: bool = False,
+              look: Look | None = None, bold: bool = False, fill: PatternFill | None = None,
+              boxed: bool = True) -> None:
+    """Style a table cell. The first cell of each kind is styled attribute by attribute and
+    the rest copy its style array: far cheaper than setting each attribute on every cell,
+    or than named styles (which openpyxl finds by a linear search on each assignment)."""
+    cache = cell.parent.parent.__dict__.setdefault(_STYLE_CACHE, {})
+    key = (number_format, centred, look, bold, fill.fgColor.rgb if fill is not None else None, boxed)
+    cached = cache.get(key)
+    if cached is not None:
+        cell._style = copy(cached)
+        return
+    if boxed:
+        cell.border = BOX
+    cell.number_format = number_format
+    if centred:
+        cell.alignment = CENTRE
+    if look is not None:
+        cell.fill, cell.font = fill_for(look)
+    elif bold or fill is not None:
+        cell.font = Font(bold=bold)
+        if fill is not None:
+            cell.fill = fill
+    cache[key] = copy(cell._style)
