@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from pcn_assistant import __version__
-from pcn_assistant.commands import COMMAND_MODULES
+from pcn_assistant.commands import command_modules
 from pcn_assistant.commands.context import CliContext
 from pcn_assistant.errors import PcnError
 
@@ -26,21 +26,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"pcn-assistant: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pcn-assistant", description=__doc__.splitlines()[0])
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"pcn-assistant {__version__}")
     parser.add_argument("--database", metavar="DB", help="database file or SQLAlchemy URL")
     parser.add_argument("--user", metavar="NAME", help="sign in as this user")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     parser.add_argument("--demo", action="store_true", help="open the GUI on a fresh demo database")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMAND_MODULES:
-        module.register(subparsers)
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    parser = _Parser(prog="pcn-assistant", description=__doc__.splitlines()[0])
+    _global_options(parser)
+    if with_commands:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+        for module in command_modules():
+            module.register(subparsers)
+    else:
+        parser.set_defaults(command=None)
     return parser
 
 
+def _is_gui_launch(argv: Sequence[str]) -> bool:
+    """True when only global options were given: then no command module need be imported."""
+    _known, rest = build_parser(with_commands=False).parse_known_args(argv)
+    return not rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_commands=not _is_gui_launch(argv))
     args = parser.parse_args(argv)
     from pcn_assistant.logging_setup import configure_logging
 

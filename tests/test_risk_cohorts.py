@@ -135,6 +135,12 @@ def test_export_xlsx_with_about_sheet(db, ranked, tmp_path):
     assert about["Selection"] == "tier 3" and about["Model"] == "ppcs-1 v1.0"
 
 
+def test_export_before_any_stratification_is_refused(db, tmp_path):
+    with pytest.raises(InvalidInput, match="stratif"):
+        risk_service.export_risk_list(db, WORKER, tmp_path / "list.csv")
+    assert not (tmp_path / "list.csv").exists()
+
+
 def test_export_refuses_other_formats_and_needs_permission(db, ranked, tmp_path):
     with pytest.raises(InvalidInput):
         risk_service.export_risk_list(db, WORKER, tmp_path / "list.pdf")

@@ -1,30 +1,24 @@
-"""CLI command modules, one per area. Add a module and list it here."""
+"""CLI command modules, one per area, each with ``register(subparsers)``.
 
-from pcn_assistant.commands import (
-    audit_trail,
-    backup,
-    demo,
-    imports,
-    migrate,
-    selftest,
-    stats,
-    users,
+Listed by name and imported only when the command line is parsed for a command, so
+starting the GUI does not pay for importing every command's services.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+COMMAND_MODULE_NAMES = (
+    "demo", "imports", "migrate", "selftest", "stats",
+    "users", "audit_trail", "backup",
+    "directory", "referrals", "coding",
+    "risk",
+    "variation",
+    "caseload",
+    "dashboard",
 )
 
-COMMAND_MODULES = [demo, imports, migrate, selftest, stats]
-COMMAND_MODULES += [users, audit_trail, backup]
-from pcn_assistant.commands import coding, directory, referrals  # noqa: E402 (VCF directory and referrals)
 
-COMMAND_MODULES += [directory, referrals, coding]
-from pcn_assistant.commands import risk  # noqa: E402 (stratify, risk export)
-
-COMMAND_MODULES += [risk]
-from pcn_assistant.commands import variation  # noqa: E402 (variation audits)
-
-COMMAND_MODULES += [variation]
-from pcn_assistant.commands import caseload  # noqa: E402 (caseload export, worklists)
-
-COMMAND_MODULES += [caseload]
-from pcn_assistant.commands import dashboard  # noqa: E402 (dashboard export)
-
-COMMAND_MODULES += [dashboard]
+def command_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"pcn_assistant.commands.{name}") for name in COMMAND_MODULE_NAMES]

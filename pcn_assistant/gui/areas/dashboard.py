@@ -126,7 +126,7 @@ def section_page(section: DashSection) -> QWidget:
         if table.chart and table.value_columns and table.rows:
             categories = [str(r[0]) for r in table.rows]
             series = {name: table.column(name) for name in table.value_columns}
-            row.addWidget(make_chart_view(table.title, table.chart, categories, series), 3)
+            row.addWidget(make_chart_view(table.title, table.chart, categories, series, show_title=False), 3)
         row.addWidget(make_table_view(table.title, table.columns, table.rows), 4)
         layout.addWidget(box)
         if table.note:

@@ -47,9 +47,11 @@ def _series_brush(index: int) -> QBrush:
     return brush
 
 
-def make_chart_view(title: str, kind: str, categories: list[str], series: dict[str, list[object]]) -> QChartView:
+def make_chart_view(title: str, kind: str, categories: list[str], series: dict[str, list[object]],
+                    show_title: bool = True) -> QChartView:
     chart = QChart()
-    chart.setTitle(title)
+    if show_title:
+        chart.setTitle(title)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     palette = QApplication.palette()
     chart.setBackgroundBrush(palette.brush(QPalette.ColorRole.Base))
@@ -62,8 +64,13 @@ def make_chart_view(title: str, kind: str, categories: list[str], series: dict[s
         _add_lines(chart, categories, series)
     else:
         _add_bars(chart, kind, categories, series, largest)
+    small = QApplication.font()
+    small.setPointSizeF(max(small.pointSizeF() - 1.5, 6.5))
     for axis in chart.axes():
         axis.setLabelsColor(palette.color(QPalette.ColorRole.Text))
+        axis.setLabelsFont(small)
+        if isinstance(axis, QValueAxis):
+            axis.applyNiceNumbers()
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(260)
@@ -85,7 +92,8 @@ def _add_bars(chart: QChart, kind: str, categories: list[str], series: dict[str,
         for value in values:
             bar_set.append(number(value))
         bar_series.append(bar_set)
-    bar_series.setLabelsVisible(len(categories) * len(series) <= 40)
+    # Stacked segments are often too thin for a label; the table beside the chart has every number.
+    bar_series.setLabelsVisible(kind != "stacked" and len(categories) * len(series) <= 40)
     bar_series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd if kind != "stacked"
                                  else QBarSeries.LabelsPosition.LabelsCenter)
     chart.addSeries(bar_series)

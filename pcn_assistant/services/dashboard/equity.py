@@ -54,13 +54,10 @@ def build(session: Session, scope: Scope) -> DashSection:
     section = DashSection("equity", "Equity", "Are we fair? Who is offered support, against who is registered.")
     dims = dimensions(scope.today)
     registered, people = _counts(session, scope, [group for _k, _t, group in dims])
-    flagged = []
     for index, (key, title, _group) in enumerate(dims):
         table = _dimension_table(key, title, _marginal(registered, index), _marginal(people, index))
         section.tables.append(table)
-        flagged += [f"{title}: {r[0]} ({r[-1].lower()})" for r in table.rows if r[-1] in (UNDER, OVER)]
-    section.headlines.append(
-        "Statistically clear gaps against the registered list: " + ("; ".join(flagged) if flagged else "none."))
+        section.headlines.append(_gap_headline(title, table))
     section.method_notes += [
         "Offered: people with an episode (a referral to the link worker) that started in the period. "
         "Accepted: those episodes that reached assessment. Declined: those closed as declined. "
@@ -69,6 +66,20 @@ def build(session: Session, scope: Scope) -> DashSection:
         "under- or over-represented when its share of the registered list lies outside that interval.",
     ]
     return section
+
+
+def _gap_headline(title: str, table: DashTable) -> str:
+    """One line per dimension: which groups are offered support less, or more, than their share."""
+    under = [str(r[0]) for r in table.rows if r[1] == UNDER]
+    over = [str(r[0]) for r in table.rows if r[1] == OVER]
+    if not under and not over:
+        return f"{title}: no statistically clear gap against the registered list."
+    parts = []
+    if under:
+        parts.append("under-represented " + ", ".join(under))
+    if over:
+        parts.append("over-represented " + ", ".join(over))
+    return f"{title}: " + "; ".join(parts) + "."
 
 
 def _counts(session: Session, scope: Scope, groups: list[ColumnElement]) -> tuple[list, list]:
@@ -121,21 +132,21 @@ def _dimension_table(key: str, title: str, registered: dict, people: dict) -> Da
         elif upper is not None and list_share > upper:
             verdict = UNDER
         rows.append([
-            str(g), n_list, round(100 * list_share, 1), n_offered,
+            str(g), verdict, round(100 * list_share, 1),
             round(100 * n_offered / offered_total, 1) if offered_total else None,
             None if lower is None else round(100 * lower, 1), None if upper is None else round(100 * upper, 1),
-            n_accepted, n_declined, n_reached,
-            round(1000 * n_reached / n_list, 1) if n_list else None, verdict,
+            n_list, n_offered, n_accepted, n_declined, n_reached,
+            round(1000 * n_reached / n_list, 1) if n_list else None,
         ])
     return DashTable(
         f"equity_{key}", f"{title}: offered, accepted and declined against the registered list",
-        ["Group", "Registered", "% of list", "Offered", "% of offered", "Lower 95%", "Upper 95%",
-         "Accepted", "Declined", "Reached", "Reach per 1,000", "Gap"], rows, chart=BAR,
+        ["Group", "Gap", "% of list", "% of offered", "Lower 95%", "Upper 95%", "Registered", "Offered",
+         "Accepted", "Declined", "Reached", "Reach per 1,000"], rows, chart=BAR,
         value_columns=["% of list", "% of offered"],
         suppress_columns=["Offered", "Accepted", "Declined", "Reached"],
         derived={"% of offered": "Offered", "Lower 95%": "Offered", "Upper 95%": "Offered",
                  "Reach per 1,000": "Reached", "Gap": "Offered"},
-        brief_columns=["Group", "% of list", "Offered", "% of offered", "Lower 95%", "Upper 95%", "Gap"])
+        brief_columns=["Group", "Gap", "% of list", "% of offered", "Lower 95%", "Upper 95%", "Offered"])
 
 
 def _order(key: str, value: object) -> tuple:

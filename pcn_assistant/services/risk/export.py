@@ -157,6 +157,8 @@ def export_steps(db: Database, actor: Actor, out: str | Path,
     flt = flt or CohortFilter()
     yield 0, 0, "Reading the list"
     with db.transaction() as session:
+        if read_last_run(session) is None:
+            raise InvalidInput("Nobody has been assessed yet: run stratification first (pcn-assistant stratify)")
         frame = export_frame(session, actor, flt)
         total = len(frame)
         yield 0, total, f"Writing {total:,} rows"
