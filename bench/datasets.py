@@ -31,6 +31,7 @@ SEED = 20261122
 QUICK_SIZES = (50_000,)
 FULL_SIZES = (50_000, 350_000)
 DEFAULT_CACHE = Path(__file__).resolve().parent / "cache"
+STALE_AFTER_S = 24 * 3600
 
 
 def _source_hash(*roots: Path) -> str:
@@ -68,6 +69,7 @@ class Datasets:
     def _path(self, kind: str, size: int, suffix: str) -> Path:
         folder = self.cache_dir / f"seed{self.seed}-{self.key}"
         folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # in use: keeps it from being pruned as stale
         return folder / f"{kind}-{size}{suffix}"
 
     def demo_db(self, size: int) -> Path:
@@ -122,10 +124,11 @@ class Datasets:
 
 
     def _prune(self, keep: Path) -> None:
-        """Drop datasets of older schema keys: they can never be used again, and a 350k
-        database is a few hundred MB."""
+        """Drop datasets of other schema keys unused for a day (a 350k database is a few
+        hundred MB). Not sooner: another checkout state may be running the suite now."""
+        cutoff = time.time() - STALE_AFTER_S
         for folder in self.cache_dir.glob("seed*-*"):
-            if folder.is_dir() and folder != keep:
+            if folder.is_dir() and folder != keep and folder.stat().st_mtime < cutoff:
                 shutil.rmtree(folder, ignore_errors=True)
 
 

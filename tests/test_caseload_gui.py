@@ -352,7 +352,7 @@ def test_export_from_the_worklists_runs_in_the_background(qtbot, ctx, tmp_path, 
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
     area.export_button.click()
-    qtbot.waitUntil(lambda: told, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert "2 open episodes" in told[0]
     assert load_workbook(tmp_path / "mdt.xlsx")["Caseload"].max_row == 3
     assert area.export_button.isEnabled()

@@ -22,8 +22,7 @@ from pcn_assistant.store.models.organisation import Practice
 from pcn_assistant.store.models.patient import REGISTERED, Patient
 
 if TYPE_CHECKING:
-    from pcn_assistant.services.caseload.worklists import WorklistFilter, WorklistRow
-    from pcn_assistant.services.security import Actor
+    from pcn_assistant.services.caseload.worklists import WorklistRow
     from pcn_assistant.store.engine import Database
 
 TIER3 = 3
@@ -88,8 +87,9 @@ def _tier3_query(conditions: list):  # noqa: ANN202
     )
 
 
-def count_tier3_not_on_caseload(db: Database, actor: Actor, flt: WorklistFilter, conditions: list) -> int:
-    """Tier 3 people with no open episode (the coordinator filter does not apply: nobody holds them)."""
+def count_tier3_not_on_caseload(db: Database, conditions: list) -> int:
+    """Tier 3 people with no open episode (the coordinator filter does not apply: nobody holds
+    them). Called by the worklist entry points, which check the permission."""
     with db.session() as session:
         if not _has_table(session, risk_models().RiskAssessment):
             return 0
@@ -97,8 +97,7 @@ def count_tier3_not_on_caseload(db: Database, actor: Actor, flt: WorklistFilter,
 
 
 def page_tier3_not_on_caseload(
-    db: Database, actor: Actor, flt: WorklistFilter, conditions: list, *, sort_key: str,
-    descending: bool, offset: int, limit: int, today: date,
+    db: Database, conditions: list, *, sort_key: str, descending: bool, offset: int, limit: int,
 ) -> list[WorklistRow]:
     from pcn_assistant.services.caseload.worklists import WorklistRow
 
