@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only CASE ...] [--runs N] [--size N ...] [--profile] [--list]``
+"""``python -m bench [--quick] [--only CASE ...] [--runs N] [--size N ...] [--profile] [--merge] [--list]``
 
 ``--quick`` runs the 50,000-patient sizes; the default adds 350,000 patients. Results go
 to ``bench/results/latest.json`` and a markdown table is printed.
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="patient counts to use instead of 50k/350k (for trying things out)")
     parser.add_argument("--profile", action="store_true",
                         help="after timing, profile one run of each case with pyinstrument (bench/results/profiles/)")
+    parser.add_argument("--merge", action="store_true",
+                        help="update these cases' rows in the existing report instead of replacing it")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "latest.json", help="JSON report path")
     parser.add_argument("--cache", type=Path, help="dataset cache folder (default bench/cache)")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     report = run_suite(
         sizes=args.size or default_sizes(args.quick), only=args.only, runs=args.runs, warmup=args.warmup,
         out=args.out, cache_dir=args.cache,
-        profile_dir=RESULTS_DIR / "profiles" if args.profile else None,
+        profile_dir=RESULTS_DIR / "profiles" if args.profile else None, merge=args.merge,
     )
     print()
     print(markdown_table(report))

@@ -189,7 +189,7 @@ def select_cases(only: Sequence[str] | None) -> list[type[Case]]:
 def run_suite(
     *, sizes: Iterable[int], only: Sequence[str] | None = None, runs: int = DEFAULT_RUNS,
     warmup: int = 1, out: Path | None = RESULTS_DIR / "latest.json", cache_dir: Path | None = None,
-    profile_dir: Path | None = None, echo: bool = True,
+    profile_dir: Path | None = None, echo: bool = True, merge: bool = False,
 ) -> dict:
     """Run the selected cases at each size and return (and write) the report."""
     sandbox = prepare_environment()
@@ -222,9 +222,26 @@ def run_suite(
         "load_average": {"before": load_before, "after": _load()},
         "results": [asdict(r) for r in results],
     }
+    if merge and out is not None and Path(out).exists():
+        report = merge_reports(json.loads(Path(out).read_text()), report)
     if out is not None:
         write_json(report, Path(out))
     return report
+
+
+def merge_reports(old: dict, new: dict) -> dict:
+    """``old`` with ``new``'s rows replacing those of the same case and size (for adding a
+    case that has just landed, or re-running one, without re-running the whole suite)."""
+    rows = {(r["key"], r["size"]): r for r in old["results"]}
+    rows.update({(r["key"], r["size"]): r for r in new["results"]})
+    order = {c.key: i for i, c in enumerate(all_cases())}
+    merged = dict(old)
+    merged["results"] = sorted(rows.values(), key=lambda r: (r["size"], order.get(r["key"], len(order))))
+    merged["sizes"] = sorted(set(old.get("sizes", [])) | set(new["sizes"]))
+    merged["mode"] = "full" if max(merged["sizes"], default=0) >= LARGE else "quick"
+    merged["merged"] = [*old.get("merged", []), {
+        key: new[key] for key in ("started", "finished", "sizes", "runs", "schema_key", "load_average")}]
+    return merged
 
 
 def run_case(case_class: type[Case], env: Env, size: int, *, runs: int, warmup: int,
@@ -416,6 +433,8 @@ def machine_line(report: dict) -> str:
     text += f". Run {date}, {report['runs']} runs after {report['warmup']} warm-up"
     if load:
         text += f", load average {load[0]:.1f} at start"
+    for part in report.get("merged", []):
+        text += f"; rows re-run {part['started'][:16].replace('T', ' ')} merged in"
     return text + "."
 
 

@@ -124,3 +124,17 @@ def test_only_brings_the_floor_along_and_every_case_is_listed(monkeypatch):
     assert len(all_keys) == len(set(all_keys))
     for expected in ("cold_start", "patients_page", "gui_search", "peak_memory", "import_floor"):
         assert expected in all_keys
+
+
+def test_merge_replaces_only_the_rows_rerun(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "all_cases", lambda: [_Floor, _Measured])
+    out = tmp_path / "latest.json"
+    first = runner.run_suite(sizes=[10], runs=5, out=out, cache_dir=tmp_path, echo=False)
+    monkeypatch.setattr(_Measured, "run", lambda self: 0.050)
+    merged = runner.run_suite(sizes=[10], only=["fake_import"], runs=5, out=out, cache_dir=tmp_path,
+                              echo=False, merge=True)
+    rows = {r["key"]: r for r in json.loads(out.read_text())["results"]}
+    assert rows["fake_floor"] == next(r for r in first["results"] if r["key"] == "fake_floor")
+    assert rows["fake_import"]["median"] == pytest.approx(0.050)
+    assert [r["key"] for r in merged["results"]] == ["fake_floor", "fake_import"]
+    assert "merged in" in runner.machine_line(merged)

@@ -8,13 +8,14 @@ three times faster than openpyxl's write-only mode, so 50,000 episodes take seco
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from pcn_assistant import __version__
 from pcn_assistant.core import caseload as rules
@@ -78,7 +79,7 @@ def _query(conditions: list):  # noqa: ANN202 - a select
     return (
         select(Patient.nhs_number, Patient.given_name, Patient.family_name, Patient.date_of_birth,
                Practice.ods_code, Episode.coordinator, Episode.status, Episode.referral_source,
-               Episode.referral_reasons, Episode.referred_on, Episode.contacted_on,
+               cast(Episode.referral_reasons, Text), Episode.referred_on, Episode.contacted_on,
                Episode.last_contact_on, Episode.contact_count, Episode.next_review_on,
                func.coalesce(goals.c.n, 0), Episode.closed_on, Episode.close_reason)
         .join(Patient, Patient.id == Episode.patient_id)
@@ -89,21 +90,56 @@ def _query(conditions: list):  # noqa: ANN202 - a select
     )
 
 
-def _values(row, on: date) -> list:  # noqa: ANN001 - a result row
-    (nhs, given, family, born, practice, coord, state, source, reasons, referred, contacted,
-     last, contacts, review, open_goals, closed, reason) = row
-    return [
-        format_334(nhs), display_name(given, family), born, age_on(born, on), practice, coord,
-        rules.label(rules.STATUSES, state), rules.label(rules.REFERRAL_SOURCES, source),
-        "; ".join(rules.label(rules.REFERRAL_REASONS, r) for r in (reasons or ())),
-        referred, contacted, last, contacts, review, open_goals, closed,
-        rules.label(rules.CLOSE_REASONS, reason),
-    ]
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class _Formatter:
+    """Turns result rows into cell values. Labels, reason lists and date serials repeat
+    across thousands of rows, so each is worked out once and looked up after."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self.status = dict(rules.STATUSES)
+        self.source = dict(rules.REFERRAL_SOURCES)
+        self.close = dict(rules.CLOSE_REASONS)
+        self.reason = dict(rules.REFERRAL_REASONS)
+        self.reasons: dict[str, str] = {}
+        self.serials: dict[date, int] = {}
+
+    def serial(self, day: date | None) -> int | None:
+        """A date as Excel's day number (shown with the column's date format)."""
+        if day is None:
+            return None
+        found = self.serials.get(day)
+        if found is None:
+            found = self.serials[day] = (day - EXCEL_EPOCH).days
+        return found
+
+    def reason_text(self, raw: str | None) -> str:
+        """The stored JSON list of reason keys as labels ("Debt or money worries; Housing")."""
+        if not raw:
+            return ""
+        found = self.reasons.get(raw)
+        if found is None:
+            keys = json.loads(raw) or []
+            found = self.reasons[raw] = "; ".join(self.reason.get(k, k) for k in keys)
+        return found
+
+    def values(self, row) -> list:  # noqa: ANN001 - a result row
+        (nhs, given, family, born, practice, coord, state, source, reasons, referred, contacted,
+         last, contacts, review, open_goals, closed, reason) = row
+        serial = self.serial
+        return [
+            format_334(nhs), display_name(given, family), serial(born), age_on(born, self.on), practice,
+            coord, self.status.get(state, state), self.source.get(source, source), self.reason_text(reasons),
+            serial(referred), serial(contacted), serial(last), contacts, serial(review), open_goals,
+            serial(closed), self.close.get(reason, reason or ""),
+        ]
 
 
 def _writer(sheet, kind: str, dates):  # noqa: ANN001, ANN202 - a bound XlsxWriter method
     if kind == DATE:
-        return lambda row, column, value: sheet.write_datetime(row, column, value, dates)
+        return lambda row, column, value: sheet.write_number(row, column, value, dates)
     return sheet.write_number if kind == NUMBER else sheet.write_string
 
 
@@ -143,9 +179,10 @@ def export_caseload_steps(
             yield 0, total, "Writing the caseload workbook"
             # Typed writes: XlsxWriter's generic write() spends most of its time guessing types.
             writers = [_writer(sheet, kind, dates) for _t, _w, kind in COLUMNS]
+            formatter = _Formatter(on)
             for row in session.execute(_query(conditions).execution_options(yield_per=BATCH)):
                 written += 1
-                for column, (value, write) in enumerate(zip(_values(row, on), writers, strict=True)):
+                for column, (value, write) in enumerate(zip(formatter.values(row), writers, strict=True)):
                     if value is not None and value != "":
                         write(written, column, value)
                 if written % BATCH == 0:
