@@ -37,3 +37,14 @@ def child(form: QWidget, kind: type[T], name: str) -> T:
     if found is None:
         raise LookupError(f"{form.objectName()} has no {kind.__name__} named {name!r}")
     return found
+
+
+def embed_form(host: QWidget, name: str) -> QWidget:
+    """Load a form and make it fill ``host`` edge to edge (how every area and tab uses its form)."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    form = load_form(name, host)
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(form)
+    return form

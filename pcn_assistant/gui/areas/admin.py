@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.widgets.form_dialog import FormDialog
 from pcn_assistant.services import auth
 from pcn_assistant.services import users as user_service
@@ -198,10 +197,7 @@ class AdminArea(QWidget):
         super().__init__()
         self.ctx = ctx
         self.run_dialog = run_dialog  # tests drive dialogs without a nested event loop
-        self.form = load_form("admin_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "admin_view.ui")
         self.tabs = child(self.form, QTabWidget, "tabs")
         self.users_table = child(self.form, QTableView, "usersTable")
         self.users_model = UsersModel(self)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +28,7 @@ from pcn_assistant.core import caseload as rules
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.person_record import attach_person_opener, caseload_events
 from pcn_assistant.gui.person_record.plan_dialogs import ReassignDialog
@@ -60,10 +59,7 @@ class CaseloadArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.form = load_form("caseload_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "caseload_view.ui")
         self.tabs = child(self.form, QTabWidget, "caseloadTabs")
         self.worklist_list = child(self.form, QListWidget, "worklistList")
         self.coordinator_combo = child(self.form, QComboBox, "coordinatorCombo")

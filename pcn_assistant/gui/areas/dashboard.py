@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.gui.context import AppContext
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.tasks import run_task
 from pcn_assistant.gui.widgets.table_chart import make_chart_view, make_table_view
 from pcn_assistant.services.dashboard import (
@@ -40,10 +40,7 @@ class DashboardArea(QWidget):
         self.today = today or date.today()
         self.dashboard: Dashboard | None = None
         self._task = None
-        form = load_form("dashboard_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(form)
+        form = embed_form(self, "dashboard_view.ui")
         self.period_combo = child(form, QComboBox, "periodCombo")
         self.practice_combo = child(form, QComboBox, "practiceCombo")
         self.export_button = child(form, QPushButton, "exportButton")

@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
 from pcn_assistant.core.directory import CATEGORIES, DAYS, REFERRAL_METHODS
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.referrals.common import documents_folder, warn
 from pcn_assistant.gui.referrals.service_dialog import DirectoryServiceDialog
@@ -98,10 +97,7 @@ class DirectoryArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.form = load_form("directory_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "directory_view.ui")
         self.search_edit = child(self.form, QLineEdit, "searchEdit")
         self.category_combo = child(self.form, QComboBox, "categoryCombo")
         self.area_edit = child(self.form, QLineEdit, "areaEdit")

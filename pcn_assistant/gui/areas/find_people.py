@@ -33,7 +33,7 @@ from pcn_assistant.core.risk import load_model
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.tasks import Cancelled, run_task
 from pcn_assistant.gui.widgets.risk_panel import RiskPanel
@@ -106,10 +106,7 @@ class FindPeopleArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.form = load_form("find_people.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "find_people.ui")
         self._task = None
         self._find_widgets()
         self._fill_filters()

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +31,7 @@ from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.areas.import_mapping import MappingDialog
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_value
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.tasks import Cancelled, Task, run_task
 from pcn_assistant.services.patient_import import (
@@ -104,10 +103,7 @@ class ImportsArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.form = load_form("imports_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "imports_view.ui")
         self.kind_combo = child(self.form, QComboBox, "kindCombo")
         self.file_edit = child(self.form, QLineEdit, "fileEdit")
         self.choose_button = child(self.form, QPushButton, "chooseButton")

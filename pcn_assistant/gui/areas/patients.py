@@ -11,13 +11,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import age_on, format_date, format_nhs_number, format_value
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.services import patients as patient_service
 from pcn_assistant.services.practices import list_practices
@@ -39,10 +38,7 @@ class PatientsArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.form = load_form("patients_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "patients_view.ui")
         self.search_edit = child(self.form, QLineEdit, "searchEdit")
         self.practice_combo = child(self.form, QComboBox, "practiceCombo")
         self.include_left = child(self.form, QCheckBox, "includeLeftCheck")

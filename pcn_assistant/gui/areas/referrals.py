@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.referrals.common import documents_folder, save_pdf, warn
@@ -57,10 +56,7 @@ class ReferralsArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.form = load_form("referrals_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "referrals_view.ui")
         self.tabs = child(self.form, QTabWidget, "tabs")
         self.status_combo = child(self.form, QComboBox, "statusCombo")
         self.reference_edit = child(self.form, QLineEdit, "referenceEdit")

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from pcn_assistant.gui.areas.variation_funnel import FunnelPlot, describe_row, format_number
 from pcn_assistant.gui.context import AppContext
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.tasks import run_task
 from pcn_assistant.services.security import EXPORT_AGGREGATE, IMPORTS_RUN
 from pcn_assistant.services.variation import compute_variation, export_variation, import_indicators
@@ -139,10 +139,7 @@ class VariationArea(QWidget):
         self.ctx = ctx
         self.result: VariationResult | None = None
         self._task = None
-        self.form = load_form("variation_view.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "variation_view.ui")
         self.period_combo = child(self.form, QComboBox, "periodCombo")
         self.practice_combo = child(self.form, QComboBox, "practiceCombo")
         self.suppression_combo = child(self.form, QComboBox, "suppressionCombo")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.person_record import PERSON_RECORD_TABS, caseload_events
 from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.referrals.outcome_dialog import OutcomeDialog
@@ -46,10 +46,7 @@ class OutcomesTab(QWidget):
     def __init__(self, ctx: AppContext, patient_id: int) -> None:
         super().__init__()
         self.ctx, self.patient_id = ctx, patient_id
-        self.form = load_form("person_outcomes_tab.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "person_outcomes_tab.ui")
         self.change = child(self.form, QLabel, "changeLabel")
         self.table = child(self.form, QTableWidget, "measuresTable")
         self.record_button = child(self.form, QPushButton, "recordButton")

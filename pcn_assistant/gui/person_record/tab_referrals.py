@@ -5,13 +5,13 @@ Registered in ``PERSON_RECORD_TABS`` when the record first opens."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QTableWidget, QWidget
 
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.person_record import PERSON_RECORD_TABS, caseload_events
 from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.referrals.common import save_pdf, warn
@@ -27,10 +27,7 @@ class ReferralsTab(QWidget):
     def __init__(self, ctx: AppContext, patient_id: int) -> None:
         super().__init__()
         self.ctx, self.patient_id = ctx, patient_id
-        self.form = load_form("person_referrals_tab.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "person_referrals_tab.ui")
         self.summary = child(self.form, QLabel, "summaryLabel")
         self.table = child(self.form, QTableWidget, "referralsTable")
         self.events = child(self.form, QTableWidget, "eventsTable")

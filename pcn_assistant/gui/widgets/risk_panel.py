@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
-from pcn_assistant.gui.forms import child, load_form
+from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.services import risk as risk_service
 from pcn_assistant.services.risk import Assessment
 
@@ -103,10 +103,7 @@ class RiskPanel(QWidget):
         """``show_statement=False`` where the screen around says it already (Find people)."""
         super().__init__(parent)
         self.ctx = ctx
-        self.form = load_form("risk_panel.ui", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form)
+        self.form = embed_form(self, "risk_panel.ui")
         self.headline = child(self.form, QLabel, "headlineLabel")
         self.statement = child(self.form, QLabel, "statementLabel")
         self.efi = child(self.form, QLabel, "efiLabel")

@@ -38,7 +38,7 @@ class Referral(Versioned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(12), unique=True)  # SP-XXXXXX, no personal data
+    reference: Mapped[str] = mapped_column(String(12), unique=True)  # "SP-" and six characters, no personal data
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("directory_service.id"), index=True)
