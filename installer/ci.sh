@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI step, run once by .ci/run after the tests: install the build extra, build the Linux
+# CI step, run once by .ci/run before the tests: install the build extra, build the Linux
 # bundle, run its self-test with a bare environment, compile the NSIS script against it.
 # Works on a fresh Debian machine (installs nsis, and libpythonX.Y for Debian's Python).
 set -euo pipefail
