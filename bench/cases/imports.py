@@ -73,6 +73,9 @@ class ImportFloor(Case):
     def teardown(self) -> None:
         remove_database(self.target)
 
+    def note(self) -> str:
+        return "pandas.read_csv, then one executemany of every row into one wide table (a column per CSV column)"
+
 
 class PatientImport(Case):
     """The real patients import, from the CSV file to committed rows."""

@@ -48,9 +48,10 @@ def open_db(path: Path):  # noqa: ANN201 - Database
     return open_database(path)
 
 
-def run_probe(probe: str, database: Path, *, profile: Path | None = None, timeout: float = 300) -> tuple[float, dict]:
+def run_probe(probe: str, database: Path, *, profile: Path | None = None, timeout: float = 300,
+              extra_env: dict[str, str] | None = None) -> tuple[float, dict]:
     """Start ``python -m bench.probes PROBE DATABASE``; return (monotonic start, its JSON)."""
-    env = dict(os.environ)
+    env = {**os.environ, **(extra_env or {})}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.pop("BENCH_PROFILE", None)
     if profile is not None:

@@ -38,7 +38,8 @@ def build_main_window(db: Database, actor: Actor = LOCAL_ADMIN):  # noqa: ANN201
 
 def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
                        tell: Callable[[str], None]) -> bool:
-    """Run ``PRAGMA integrity_check`` on a SQLite file before opening it. If it fails,
+    """Run SQLite's quick integrity check on a file before opening it (the full check runs
+    with the daily backup, on the copy). If it fails,
     offer the latest good backup (a copy of the damaged file is kept). False means
     do not open: the user declined, or there was nothing good to restore."""
     from pcn_assistant.services import backup
@@ -50,7 +51,7 @@ def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
     path = Path(url.database)
     if not path.exists():
         return True
-    problems = backup.integrity_problems(path)
+    problems = backup.integrity_problems(path, quick=True)
     if not problems:
         return True
     log.error("Integrity check failed for %s: %s", path, problems[:5])

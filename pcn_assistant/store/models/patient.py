@@ -23,6 +23,7 @@ class Patient(Timestamped, Base):
     __table_args__ = (
         Index("ix_patient_practice_family", "practice_id", "family_name_lc"),
         Index("ix_patient_family_given", "family_name_lc", "given_name_lc"),
+        Index("ix_patient_practice_dob", "practice_id", "date_of_birth"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

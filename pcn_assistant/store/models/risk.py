@@ -63,6 +63,7 @@ class RiskAssessment(Base):
     __table_args__ = (
         Index("ix_risk_assessment_latest_rank", "is_latest", "rank_key"),
         Index("ix_risk_assessment_patient_latest", "patient_id", "is_latest"),
+        Index("ix_risk_assessment_latest_tier", "is_latest", "tier"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
