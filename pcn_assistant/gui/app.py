@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,24 +37,28 @@ def build_main_window(db: Database, actor: Actor = LOCAL_ADMIN):  # noqa: ANN201
     return app, MainWindow(AppContext(db=db, actor=actor))
 
 
-def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
-                       tell: Callable[[str], None]) -> bool:
-    """Run SQLite's quick integrity check on a file before opening it (the full check runs
-    with the daily backup, on the copy). If it fails,
-    offer the latest good backup (a copy of the damaged file is kept). False means
-    do not open: the user declined, or there was nothing good to restore."""
+def find_damage(target: str | None) -> tuple[Path, list[str]] | None:
+    """The SQLite file and its quick-check findings, or None when there is nothing to fear
+    (not a file database, a new file, or a sound one). Safe to run on a worker thread."""
     from pcn_assistant.services import backup
     from pcn_assistant.store.engine import resolve_url
 
     url = resolve_url(target)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return True
+        return None
     path = Path(url.database)
     if not path.exists():
-        return True
+        return None
     problems = backup.integrity_problems(path, quick=True)
-    if not problems:
-        return True
+    return (path, problems) if problems else None
+
+
+def offer_recovery(path: Path, problems: list[str], confirm: Callable[[str], bool],
+                   tell: Callable[[str], None]) -> bool:
+    """Offer the latest good backup of a damaged file (a copy of the damaged file is kept).
+    False means do not open: the user declined, or there was nothing good to restore."""
+    from pcn_assistant.services import backup
+
     log.error("Integrity check failed for %s: %s", path, problems[:5])
     latest = backup.latest_good_backup(path)
     if latest is None:
@@ -68,6 +73,31 @@ def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
     tell(f"Restored {path.name} from {result.restored_from.name}. "
          f"The damaged file was kept as {result.replaced_copy}.")
     return True
+
+
+def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
+                       tell: Callable[[str], None]) -> bool:
+    """Check a SQLite file before opening it (SQLite's quick check; the full check runs
+    with the daily backup, on the copy) and offer the latest good backup if it fails."""
+    damage = find_damage(target)
+    return True if damage is None else offer_recovery(*damage, confirm, tell)
+
+
+class _IntegrityCheck(threading.Thread):
+    """The start-up check on a worker thread: SQLite releases the GIL while it reads, so
+    the check overlaps Qt's start-up and the schema check instead of adding to them."""
+
+    def __init__(self, target: str | None) -> None:
+        super().__init__(name="integrity-check", daemon=True)
+        self.target = target
+        self.damage: tuple[Path, list[str]] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.damage = find_damage(self.target)
+        except BaseException as error:  # noqa: BLE001 - reported on the GUI thread
+            self.error = error
 
 
 def demo_hint() -> str:
@@ -106,9 +136,21 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     def tell(text: str) -> None:
         QMessageBox.information(None, "PCN Assistant", text)
 
-    if not recover_if_damaged(database, confirm, tell):
-        return 1
-    db = open_database(database)
+    check = _IntegrityCheck(database)
+    check.start()
+    try:
+        db = open_database(database)
+    except Exception:  # a damaged file may not even open: let the check say why
+        db = None
+    check.join()
+    if check.error is not None:
+        raise check.error
+    if check.damage is not None or db is None:
+        if db is not None:
+            db.dispose()
+        if check.damage is not None and not offer_recovery(*check.damage, confirm, tell):
+            return 1
+        db = open_database(database)
     # The day's backup runs in the background (seconds on a big file) while people sign in;
     # a failure is logged and must not stop anyone working.
     daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
