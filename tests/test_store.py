@@ -84,3 +84,15 @@ def test_in_memory_database(tmp_path):
     db = open_database(":memory:")
     with db.session() as session:
         assert session.execute(text("select count(*) from patient")).scalar() == 0
+
+
+def test_fast_head_revision_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+def test_current_revision_of_an_unmigrated_database_is_none(tmp_path):
+    db = open_database(tmp_path / "raw.db", migrate=False)
+    assert migrate.current_revision(db) is None
+    db.dispose()
