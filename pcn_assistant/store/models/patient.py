@@ -24,6 +24,7 @@ class Patient(Timestamped, Base):
         Index("ix_patient_practice_family", "practice_id", "family_name_lc"),
         Index("ix_patient_family_given", "family_name_lc", "given_name_lc"),
         Index("ix_patient_practice_dob", "practice_id", "date_of_birth"),
+        Index("ix_patient_given_name_lc", "given_name_lc"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +43,9 @@ class Patient(Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(200))
     ethnicity: Mapped[str | None] = mapped_column(String(100))
-    registration_status: Mapped[str] = mapped_column(String(12), default=REGISTERED, index=True)
+    # Not indexed on its own: nearly everyone is "registered", and an index on it lures
+    # SQLite's planner away from the selective name, NHS number and postcode indexes.
+    registration_status: Mapped[str] = mapped_column(String(12), default=REGISTERED)
     date_of_death: Mapped[date | None] = mapped_column(Date)
     left_practice_date: Mapped[date | None] = mapped_column(Date)
 
