@@ -36,6 +36,10 @@ class MainWindow(QMainWindow):
         self.resize(form.size())
         self._form = form
         self.navigation = child(self, QListWidget, "navigation")
+        self.navigation.setSpacing(3)
+        nav_font = self.navigation.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() + 1.5)
+        self.navigation.setFont(nav_font)
         self.stack = child(self, QStackedWidget, "areas")
         self.areas: list[Area] = visible_areas(ctx)
         self._built: dict[str, QWidget] = {}
