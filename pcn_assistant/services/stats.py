@@ -1,6 +1,6 @@
 """Database counts for ``stats --json``.
 
-Each feature adds its own keys by appending a function to ``STAT_SECTIONS``.
+Each feature adds its own keys with a function ``(session) -> dict`` listed in ``STAT_SECTIONS``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from pcn_assistant.services.dashboard.counts import caseload_counts
+from pcn_assistant.services.referrals.stats import directory_and_referral_counts
+from pcn_assistant.services.risk.assessments import risk_stats
+from pcn_assistant.services.variation.catalogue import variation_stats
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.migrate import current_revision
 from pcn_assistant.store.models import Patient, Practice
@@ -22,27 +26,9 @@ def _core_counts(session: Session) -> dict:
     }
 
 
-STAT_SECTIONS: list[Callable[[Session], dict]] = [_core_counts]
-
-from pcn_assistant.services.referrals.stats import directory_and_referral_counts  # noqa: E402
-
-STAT_SECTIONS.append(directory_and_referral_counts)
-
-from pcn_assistant.services.risk.assessments import risk_stats  # noqa: E402
-
-STAT_SECTIONS.append(risk_stats)
-
-from pcn_assistant.services.dashboard.counts import caseload_counts  # noqa: E402
-
-STAT_SECTIONS.append(caseload_counts)
-
-from pcn_assistant.services.variation.catalogue import variation_stats  # noqa: E402
-
-STAT_SECTIONS.append(variation_stats)
-
-from pcn_assistant.services.users import user_stats  # noqa: E402
-
-STAT_SECTIONS.append(user_stats)
+STAT_SECTIONS: list[Callable[[Session], dict]] = [
+    _core_counts, directory_and_referral_counts, risk_stats, caseload_counts, variation_stats,
+]
 
 
 def database_stats(db: Database) -> dict:

@@ -55,7 +55,8 @@ def build(session: Session, scope: Scope) -> DashSection:
     dims = dimensions(scope.today)
     registered, people = _counts(session, scope, [group for _k, _t, group in dims])
     for index, (key, title, _group) in enumerate(dims):
-        table = _dimension_table(key, title, _marginal(registered, index), _marginal(people, index))
+        width = len(dims)
+        table = _dimension_table(key, title, _marginal(registered, index, width), _marginal(people, index, width))
         section.tables.append(table)
         section.headlines.append(_gap_headline(title, table))
     section.method_notes += [
@@ -100,13 +101,12 @@ def _counts(session: Session, scope: Scope, groups: list[ColumnElement]) -> tupl
     return registered, episodes
 
 
-def _marginal(rows: list, index: int) -> dict:
-    """Sum the counts after the dimension columns over every other dimension.
+def _marginal(rows: list, index: int, width: int) -> dict:
+    """Sum the counts after the ``width`` dimension columns over every other dimension.
 
     Distinct people are counted within each cell of the cross-classification; a person
     sits in exactly one cell, so the sums are still counts of distinct people.
     """
-    width = len(dimensions(date.today()))
     totals: dict = defaultdict(lambda: None)
     for row in rows:
         counts = list(row[width:])

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pcn_assistant import __version__
 from pcn_assistant.core.disclosure import SMALL_MAX
 from pcn_assistant.services.dashboard.model import LINE, STACKED, Dashboard, DashSection, DashTable
+from pcn_assistant.services.variation.workbook_style import page_setup
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 BOLD = Font(bold=True)
@@ -52,9 +53,7 @@ def _summary_sheet(sheet: Worksheet, dashboard: Dashboard) -> None:
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 120
     sheet.freeze_panes = "A2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup(sheet)
 
 
 def _section_sheet(sheet: Worksheet, section: DashSection) -> None:
@@ -72,9 +71,7 @@ def _section_sheet(sheet: Worksheet, section: DashSection) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 10), 45)
     sheet.freeze_panes = "A4"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup(sheet)
 
 
 def _write_table(sheet: Worksheet, table: DashTable, top: int, widths: dict[int, int]) -> int:
