@@ -27,10 +27,10 @@ import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from bench.datasets import FULL_SIZES, QUICK_SIZES, Datasets, size_label
+from pcn_assistant.core import clock
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEFAULT_RUNS = 5
@@ -194,7 +194,7 @@ def run_suite(
     """Run the selected cases at each size and return (and write) the report."""
     sandbox = prepare_environment()
     env = Env(datasets=Datasets(cache_dir), sandbox=sandbox)
-    started = datetime.now().astimezone()
+    started = clock.now().astimezone()
     load_before = _load()
     results: list[Result] = []
     cases = select_cases(only)
@@ -211,7 +211,7 @@ def run_suite(
                 print(f"    {result.status}: {_summary(result)}", flush=True)
     report = {
         "started": started.isoformat(timespec="seconds"),
-        "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "finished": clock.now().astimezone().isoformat(timespec="seconds"),
         "mode": "full" if max(sizes, default=0) >= LARGE else "quick",
         "sizes": list(sizes),
         "runs": runs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from pcn_assistant.core import nhs_number
+from pcn_assistant.core import clock, nhs_number
 from pcn_assistant.services.security import (
     ADMIN,
     CLINICAL_DIRECTOR,
@@ -53,7 +53,7 @@ def add_people(db, count: int = 5, *, status: str = "registered") -> list[int]: 
 
 
 def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return clock.today() - timedelta(days=n)
 
 
 def at(days: int, hour: int = 10) -> datetime:

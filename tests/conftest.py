@@ -18,6 +18,10 @@ os.environ["PCN_ASSISTANT_DATA_DIR"] = str(_SANDBOX / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "config")
 os.environ["PCN_ASSISTANT_NO_CRASH_DIALOG"] = "1"
 os.environ.pop("PCN_ASSISTANT_DATABASE", None)
+# No test reads the real calendar: the app's clock (core/clock.py) is pinned, and the
+# subprocesses tests start inherit the pin. Only the date is pinned; time of day is real.
+TEST_TODAY = "2026-11-01"
+os.environ["PCN_ASSISTANT_TODAY"] = TEST_TODAY
 
 from sqlalchemy import create_engine, text  # noqa: E402
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from pcn_assistant.core import clock
 from pcn_assistant.services.directory.edit import ServiceForm, save_service
 from pcn_assistant.services.security import LINK_WORKER, Actor
 from pcn_assistant.store.models.caseload import Episode
@@ -51,8 +52,8 @@ def build_world(db, *, people: int = 4) -> World:  # noqa: ANN001
             world.episodes.append(episode.id)
     # Verified a month before the real today, so screens that use the clock see them as fresh.
     common = {"days": ["TU"], "opens_at": time(10), "closes_at": time(12),
-              "last_verified": date.today() - timedelta(days=30)}
-    on = max(TODAY, date.today())
+              "last_verified": clock.today() - timedelta(days=30)}
+    on = max(TODAY, clock.today())
     world.services["walk"] = save_service(db, WORKER, ServiceForm(
         name="Health Walks", organisation="Bay Walkers", categories=["physical_activity"], town="Saltmarsh Bay",
         phone="01632 960001", contact_name="Pat", free=True, **common), today=on)

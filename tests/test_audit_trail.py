@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
 from pcn_assistant.cli import main
+from pcn_assistant.core import clock
 from pcn_assistant.services import audit, audit_trail
 from pcn_assistant.services.audit import event_hash
 from pcn_assistant.services.audit_trail import AuditFilter
@@ -172,7 +173,7 @@ def test_filters(db):
     assert audit_trail.count_events(db, LOCAL_ADMIN, AuditFilter(action="sign_in.failed")) == 1
     assert audit_trail.count_events(db, LOCAL_ADMIN, AuditFilter(entity_id="3")) == 1
     assert audit_trail.count_events(db, LOCAL_ADMIN, AuditFilter(text="number 4")) == 1
-    today = date.today()
+    today = clock.today()
     assert audit_trail.count_events(db, LOCAL_ADMIN, AuditFilter(since=today, until=today)) in (0, 8)
     assert audit_trail.count_events(db, LOCAL_ADMIN, AuditFilter(until=date(2000, 1, 1))) == 0
     page = audit_trail.page_events(db, LOCAL_ADMIN, AuditFilter(), limit=3)

@@ -1,12 +1,13 @@
 """Episode and contact rules, enforced by the services on SQLite and PostgreSQL."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from caseload_helpers import ADMIN_ACTOR, MANAGER, PRIYA, SAM, add_people, at, days_ago
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied, StaleRecord
 from pcn_assistant.services.caseload import contacts, episodes
 from pcn_assistant.store.models import AuditEvent
@@ -52,7 +53,7 @@ def test_database_also_refuses_two_open_episodes(db):
     _enrol(db, pid)
     with pytest.raises(IntegrityError), db.transaction() as session:
         session.add(Episode(patient_id=pid, coordinator="jo", referral_source="gp", referral_reasons=[],
-                            referred_on=date.today(), identified_on=date.today(), status="identified",
+                            referred_on=clock.today(), identified_on=clock.today(), status="identified",
                             contact_count=0, created_by="jo"))
     assert _count(db, Episode) == 1
 
@@ -108,7 +109,7 @@ def test_future_contact_refused_and_nothing_saved(db):
     (pid,) = add_people(db, 1)
     saved = _enrol(db, pid)
     with pytest.raises(InvalidInput, match="in the future"):
-        contacts.record_contact(db, SAM, saved.episode_id, contact_at=datetime.now() + timedelta(hours=2),
+        contacts.record_contact(db, SAM, saved.episode_id, contact_at=clock.now() + timedelta(hours=2),
                                 contact_type="phone", note="should not be kept")
     with pytest.raises(InvalidInput, match="before the referral date"):
         contacts.record_contact(db, SAM, saved.episode_id, contact_at=at(11), contact_type="phone")
@@ -153,7 +154,7 @@ def test_reassign_is_one_recorded_action_and_moves_open_tasks(db):
 
     ids = add_people(db, 2)
     first, second = (_enrol(db, pid) for pid in ids)
-    tasks.add_task(db, SAM, title="Ring back", due_on=date.today(), episode_id=first.episode_id)
+    tasks.add_task(db, SAM, title="Ring back", due_on=clock.today(), episode_id=first.episode_id)
     saved = episodes.reassign_episodes(db, SAM, [first.episode_id, second.episode_id], "priya")
     assert [s.episode_id for s in saved] == [first.episode_id, second.episode_id]
     with db.session() as session:
@@ -169,7 +170,7 @@ def test_reassign_is_one_recorded_action_and_moves_open_tasks(db):
 def test_stale_save_names_who_changed_the_episode(db):
     (pid,) = add_people(db, 1)
     saved = _enrol(db, pid, days=10)
-    episodes.set_next_review(db, PRIYA, saved.episode_id, date.today() + timedelta(days=7),
+    episodes.set_next_review(db, PRIYA, saved.episode_id, clock.today() + timedelta(days=7),
                              expected_version=saved.version)
     with pytest.raises(StaleRecord, match="priya changed this record"):
         episodes.change_status(db, SAM, saved.episode_id, "contacted", days_ago(1),

@@ -1,6 +1,5 @@
 """The MDT caseload workbook, read back with openpyxl, and the CLI command."""
 
-from datetime import date
 
 import pytest
 from caseload_helpers import ADMIN_ACTOR, SAM, add_people, at, days_ago
@@ -8,6 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from pcn_assistant.cli import main
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services.caseload import contacts, episodes, plans
 from pcn_assistant.services.caseload.export import export_caseload
@@ -49,7 +49,7 @@ def test_workbook_has_frozen_header_filters_nhs_334_dates_and_methods(caseload, 
     assert rows["PERSON002, Alex"]["Close reason"] == "Moved away"
     methods = [tuple(r) for r in book["Methods"].iter_rows(values_only=True)]
     text = " ".join(str(v) for r in methods for v in r if v)
-    assert "by sam" in text and f"{date.today():%d-%b-%Y}" in text and "3 episodes" in text
+    assert "by sam" in text and f"{clock.today():%d-%b-%Y}" in text and "3 episodes" in text
     assert "identifies people" in text
 
 

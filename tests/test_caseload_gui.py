@@ -2,7 +2,6 @@
 set a goal, close the episode, and watch each worklist update; refusals stay in the
 dialog with nothing saved."""
 
-from datetime import date
 
 import pytest
 from caseload_helpers import SAM, add_people, days_ago
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from pcn_assistant.core import clock
 from pcn_assistant.gui.areas.caseload import CaseloadArea
 from pcn_assistant.gui.areas.patients import PatientsArea
 from pcn_assistant.gui.context import AppContext
@@ -327,7 +327,7 @@ def test_contact_dialog_tab_order_follows_reading_order(qtbot, ctx):
     from pcn_assistant.services.caseload.person import open_person
 
     (pid,) = add_people(ctx.db, 1)
-    episodes.enrol_patient(ctx.db, SAM, pid, coordinator="sam", referral_source="gp", referred_on=date.today())
+    episodes.enrol_patient(ctx.db, SAM, pid, coordinator="sam", referral_source="gp", referred_on=clock.today())
     dialog = ContactDialog(ctx, open_person(ctx.db, SAM, pid).open_episode, "x")
     qtbot.addWidget(dialog)
     order, widget = [], dialog.type_combo

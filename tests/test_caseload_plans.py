@@ -1,11 +1,12 @@
 """Care plans, goals, actions, flags, tasks and the person record."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from caseload_helpers import ADMIN_ACTOR, DIRECTOR, MANAGER, PRIYA, SAM, add_people, at, days_ago
 from sqlalchemy import func, select
 
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied, StaleRecord
 from pcn_assistant.services.caseload import contacts, episodes, plans, tasks
 from pcn_assistant.services.caseload.person import open_person
@@ -27,12 +28,12 @@ def test_plan_goals_and_actions_show_on_the_record(db, episode):
     plans.save_plan(db, SAM, episode_id, what_matters="Seeing my grandchildren", strengths="Good neighbours",
                     needs="Isolation", agreed_with_person=True)
     goal = plans.add_goal(db, SAM, episode_id, description="Go to the lunch club", need="Isolation",
-                          importance=8, review_on=date.today() + timedelta(days=14))
+                          importance=8, review_on=clock.today() + timedelta(days=14))
     plans.add_action(db, SAM, goal.id, description="Find the bus times", who="sam",
-                     due_on=date.today() + timedelta(days=3))
+                     due_on=clock.today() + timedelta(days=3))
     record = open_person(db, SAM, pid)
     plan = record.plan
-    assert plan.what_matters == "Seeing my grandchildren" and plan.agreed_on == date.today()
+    assert plan.what_matters == "Seeing my grandchildren" and plan.agreed_on == clock.today()
     assert [g.description for g in plan.goals] == ["Go to the lunch club"]
     assert plan.goals[0].actions[0].description == "Find the bus times"
     assert [h.what for h in record.history][:3] == ["action", "goal", "plan"]
@@ -46,7 +47,7 @@ def test_goal_status_and_review_rules(db, episode):
         plans.add_goal(db, SAM, episode_id, description="   ")
     with pytest.raises(InvalidInput, match="0 to 10"):
         plans.add_goal(db, SAM, episode_id, description="Walk", importance=11)
-    goal = plans.add_goal(db, SAM, episode_id, description="Walk daily", review_on=date.today())
+    goal = plans.add_goal(db, SAM, episode_id, description="Walk daily", review_on=clock.today())
     updated = plans.update_goal(db, SAM, goal.id, status="achieved", review_on=None, expected_version=goal.version)
     assert updated.version == goal.version + 1
     with pytest.raises(StaleRecord):
@@ -78,8 +79,8 @@ def test_flags_show_on_the_banner_until_ended(db, episode):
     with pytest.raises(InvalidInput, match="before the flag was raised"):
         plans.end_flag(db, SAM, flag.id, days_ago(4))
     with pytest.raises(InvalidInput, match="in the future"):
-        plans.add_flag(db, SAM, pid, kind="risk", description="Dog", raised_on=date.today() + timedelta(days=1))
-    plans.end_flag(db, SAM, flag.id, date.today(), expected_version=flag.version)
+        plans.add_flag(db, SAM, pid, kind="risk", description="Dog", raised_on=clock.today() + timedelta(days=1))
+    plans.end_flag(db, SAM, flag.id, clock.today(), expected_version=flag.version)
     assert open_person(db, SAM, pid).flags == ()
     with db.session() as session:
         assert session.execute(select(func.count()).select_from(PersonFlag)).scalar_one() == 1
@@ -89,10 +90,10 @@ def test_tasks(db, episode):
     pid, episode_id = episode
     with pytest.raises(InvalidInput, match="in the past"):
         tasks.add_task(db, SAM, title="Ring", due_on=days_ago(1), episode_id=episode_id)
-    task = tasks.add_task(db, SAM, title="Ring back", due_on=date.today(), episode_id=episode_id)
+    task = tasks.add_task(db, SAM, title="Ring back", due_on=clock.today(), episode_id=episode_id)
     assert task.assignee == "sam"
     done = tasks.complete_task(db, SAM, task.id, expected_version=task.version)
-    assert done.done_on == date.today()
+    assert done.done_on == clock.today()
     with pytest.raises(InvalidInput, match="already done"):
         tasks.complete_task(db, SAM, task.id)
     assert tasks.tasks_for_patient(db, SAM, pid) == []
@@ -101,10 +102,10 @@ def test_tasks(db, episode):
 
 def test_closing_an_episode_closes_its_open_tasks(db, episode):
     _pid, episode_id = episode
-    tasks.add_task(db, SAM, title="Ring back", due_on=date.today(), episode_id=episode_id)
+    tasks.add_task(db, SAM, title="Ring back", due_on=clock.today(), episode_id=episode_id)
     episodes.close_episode(db, SAM, episode_id, "declined")
     with pytest.raises(InvalidInput, match="closed"):
-        tasks.add_task(db, SAM, title="Another", due_on=date.today(), episode_id=episode_id)
+        tasks.add_task(db, SAM, title="Another", due_on=clock.today(), episode_id=episode_id)
 
 
 def test_open_person_is_audited_and_reload_is_not(db, episode):

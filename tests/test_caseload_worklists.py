@@ -1,12 +1,13 @@
 """Worklists (each one's inclusion rule, paging and sorting in SQL) and the coordinator view."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from caseload_helpers import PRIYA, SAM, add_people, at, days_ago
 from sqlalchemy import insert
 
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import clock
 from pcn_assistant.services.caseload import (
     contacts,
     coordinators,
@@ -18,7 +19,7 @@ from pcn_assistant.services.caseload import (
 )
 from pcn_assistant.services.caseload.common import bank_holidays
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _keys(db, key, actor=SAM, **flt):

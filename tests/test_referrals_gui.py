@@ -1,12 +1,13 @@
 """The directory and referral screens driven through their real widgets (pytest-qt, offscreen)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QListWidget, QSpinBox, QWidget
 from referrals_world import WORKER, build_world
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import load_form
@@ -93,7 +94,7 @@ def test_referral_dialog_needs_consent_then_refers_and_queues(qtbot, world_ctx):
     world, ctx = world_ctx
     for person in (1, 2, 3):  # fill Knit and Natter's places (and one waiting)
         create_referrals(ctx.db, WORKER, world.episodes[person], NewReferral(
-            [world.services["knit"]], "arts", consent_given=True), on=date.today())
+            [world.services["knit"]], "arts", consent_given=True), on=clock.today())
     episode = open_episode(ctx.db, WORKER, world.patients[0])
     dialog = ReferralDialog(ctx, episode, None)
     qtbot.addWidget(dialog)
@@ -118,7 +119,7 @@ def test_step_dialog_offers_only_allowed_moves(qtbot, world_ctx):
 
     world, ctx = world_ctx
     (created,) = create_referrals(ctx.db, WORKER, world.episodes[0], NewReferral(
-        [world.services["walk"]], "befriending", consent_given=True), on=date.today() - timedelta(days=3))
+        [world.services["walk"]], "befriending", consent_given=True), on=clock.today() - timedelta(days=3))
     row = page_referrals(ctx.db, WORKER, ReferralFilter())[0]
     dialog = ReferralStepDialog(ctx, row.id, row.reference, row.status, row.version, "test", None)
     qtbot.addWidget(dialog)
@@ -134,8 +135,8 @@ def test_referrals_area_lists_chase_and_capacity(qtbot, world_ctx):
 
     world, ctx = world_ctx
     (created,) = create_referrals(ctx.db, WORKER, world.episodes[0], NewReferral(
-        [world.services["knit"]], "arts", consent_given=True, send=False), on=date.today() - timedelta(days=30))
-    transition(ctx.db, WORKER, created.id, life.SENT, date.today() - timedelta(days=20))
+        [world.services["knit"]], "arts", consent_given=True, send=False), on=clock.today() - timedelta(days=30))
+    transition(ctx.db, WORKER, created.id, life.SENT, clock.today() - timedelta(days=20))
     area = ReferralsArea(ctx)
     qtbot.addWidget(area)
     assert area.count_label.text() == "1 referral"
@@ -159,7 +160,7 @@ def test_person_record_tabs_and_outcome_dialog(qtbot, world_ctx):
     titles = [title for title, _factory in PERSON_RECORD_TABS]
     assert "Referrals" in titles and "Outcomes" in titles
     create_referrals(ctx.db, WORKER, world.episodes[0], NewReferral(
-        [world.services["walk"]], "befriending", consent_given=True), on=date.today())
+        [world.services["walk"]], "befriending", consent_given=True), on=clock.today())
     factories = dict(PERSON_RECORD_TABS)
     referrals_tab = factories["Referrals"](ctx, world.patients[0])
     qtbot.addWidget(referrals_tab)

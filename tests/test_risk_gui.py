@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import openpyxl
 from PySide6.QtCore import QItemSelectionModel
 from sqlalchemy import func, select
 
+from pcn_assistant.core import clock
 from pcn_assistant.gui.areas import find_people as area_module
 from pcn_assistant.gui.areas.find_people import FindPeopleArea, format_cohort_cell
 from pcn_assistant.gui.context import AppContext
@@ -140,4 +139,4 @@ def test_export_and_stratify_run_in_the_background(qtbot, demo_db, monkeypatch, 
     area.stratify_button.click()
     qtbot.waitUntil(lambda: any("Assessed" in m for m in messages.shown), timeout=30000)
     assert risk_service.last_run(demo_db, LOCAL_ADMIN).id == runs_before + 1
-    assert risk_service.last_run(demo_db, LOCAL_ADMIN).assessed_on == date.today()
+    assert risk_service.last_run(demo_db, LOCAL_ADMIN).assessed_on == clock.today()

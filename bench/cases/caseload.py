@@ -7,12 +7,13 @@ has something to read, unless the demo data already holds caseload episodes.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bench.cases.support import entry_point, module_exists, open_db, wait_for_paint
 from bench.datasets import remove_database
 from bench.runner import Case, NotAvailable
+from pcn_assistant.core import clock
 
 CASELOAD = "pcn_assistant.services.caseload"
 SEEDED_CONTACTS = 12
@@ -64,7 +65,7 @@ class _CaseloadCase(Case):
             ).scalar_one()
         enrol = entry_point(f"{CASELOAD}.episodes", "enrol_patients")
         record = entry_point(f"{CASELOAD}.contacts", "record_contact")
-        referred = datetime.now() - timedelta(days=60)
+        referred = clock.now() - timedelta(days=60)
         episode_id = enrol(self.db, self.actor, [patient_id], "Bench Coordinator",
                            referred_on=referred.date()).episode_ids[0]
         for n in range(SEEDED_CONTACTS):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pcn_assistant.core import nhs_number
+from pcn_assistant.core import clock, nhs_number
 
 NOT_SUPPLIED = "not supplied"
 
@@ -20,7 +20,7 @@ def format_nhs_number(value: str | None) -> str:
 
 
 def age_on(date_of_birth: date, today: date | None = None) -> int:
-    today = today or date.today()
+    today = today or clock.today()
     return today.year - date_of_birth.year - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
 
 

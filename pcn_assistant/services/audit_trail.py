@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.sql import ColumnElement
 
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.query import prefix_match
@@ -177,7 +178,7 @@ def _write_xlsx(path: Path, rows: Iterator[AuditRow], flt: AuditFilter) -> int:
         sheet.append(cells)
         count += 1
     about = book.create_sheet("About")
-    about.append(["Exported", datetime.now().isoformat(sep=" ", timespec="seconds")])
+    about.append(["Exported", clock.now().isoformat(sep=" ", timespec="seconds")])
     about.append(["Rows", count])
     for item in fields(flt):
         value = getattr(flt, item.name)

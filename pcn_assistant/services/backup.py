@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.security import BACKUP_RUN, SYSTEM, Actor, requires
@@ -144,7 +145,7 @@ def _sqlite_path(db: Database) -> Path:
 
 
 def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S")
+    return clock.now().strftime("%Y%m%d-%H%M%S")
 
 
 @requires(BACKUP_RUN)
@@ -180,7 +181,7 @@ def daily_backup(db: Database, *, today: date | None = None, keep: int = KEEP) -
     source = db.file_path
     if source is None or not source.exists():
         return None
-    day = today or date.today()
+    day = today or clock.today()
     folder = backup_folder(source)
     target = folder / f"{source.stem}-daily-{day.isoformat()}.db"
     if target.exists():

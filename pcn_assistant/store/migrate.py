@@ -10,7 +10,6 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from pcn_assistant.core import clock
 from pcn_assistant.store.engine import Database
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ AFTER_PRE_MIGRATION_BACKUP: list[Callable[[Path, Path], None]] = []
 
 def backup_before_upgrade(path: Path) -> Path:
     """Consistent copy through SQLite's online backup API (safe with WAL)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.pre-migration-{stamp}{path.suffix}")
     with sqlite3.connect(path) as source, sqlite3.connect(target) as dest:
         source.backup(dest)

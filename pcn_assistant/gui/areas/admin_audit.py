@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcn_assistant.core import clock
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child
 from pcn_assistant.gui.paged_model import PagedTableModel
@@ -145,7 +146,7 @@ class AuditTab:
         return self.task
 
     def _exported(self, result: audit_trail.ExportResult) -> None:
-        stamp = datetime.now().strftime("%H:%M")
+        stamp = clock.now().strftime("%H:%M")
         self.verify_label.setText(f"Exported {result.rows:,} events to {result.path} at {stamp}")
         self._fill_actions()
         self.refresh()

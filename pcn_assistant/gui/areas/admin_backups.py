@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcn_assistant.core import clock
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child
@@ -86,7 +86,7 @@ class BackupsTab:
                 self.table.setItem(row, column, QTableWidgetItem(text))
 
     def choose_backup(self) -> None:
-        suggested = backup.backup_folder(self.path) / f"{self.path.stem}-manual-{datetime.now():%Y%m%d-%H%M%S}.db"
+        suggested = backup.backup_folder(self.path) / f"{self.path.stem}-manual-{clock.now():%Y%m%d-%H%M%S}.db"
         path, _ = QFileDialog.getSaveFileName(self.form, "Back up the database", str(suggested),
                                               "Database backup (*.db)")
         if path:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import clock
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
@@ -201,7 +202,7 @@ class CaseloadArea(QWidget):
 
     def export(self) -> None:
         coordinator = self.current_filter().coordinator
-        suggested = f"caseload-{coordinator or 'all'}-{date.today():%Y-%m-%d}.xlsx"
+        suggested = f"caseload-{coordinator or 'all'}-{clock.today():%Y-%m-%d}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "Export caseload", suggested, "Excel workbook (*.xlsx)")
         if not path:
             return

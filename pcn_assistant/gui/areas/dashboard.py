@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcn_assistant.core import clock
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.tasks import run_task
@@ -37,7 +38,7 @@ class DashboardArea(QWidget):
     def __init__(self, ctx: AppContext, today: date | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.dashboard: Dashboard | None = None
         self._task = None
         form = embed_form(self, "dashboard_view.ui")

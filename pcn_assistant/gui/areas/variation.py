@@ -7,8 +7,6 @@ only their own practice, always against the whole PCN.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcn_assistant.core import clock
 from pcn_assistant.gui.areas.variation_funnel import FunnelPlot, describe_row, format_number
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child, embed_form
@@ -316,7 +315,7 @@ class VariationArea(QWidget):
         if self.result is None or self.result.empty:
             return
         practice = self.result.scope or self.practice_combo.currentData()
-        suggested = f"variation-audit-{practice or 'pcn'}-{date.today():%Y-%m-%d}.xlsx"
+        suggested = f"variation-audit-{practice or 'pcn'}-{clock.today():%Y-%m-%d}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "Export variation audit", suggested, "Excel workbook (*.xlsx)")
         if not path:
             return

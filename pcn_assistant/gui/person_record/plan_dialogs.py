@@ -3,7 +3,7 @@ review and reassign. Each saves through its service, and shows a refusal in plac
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import clock
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.person_record.dialogs import (
     ServiceDialog,
@@ -121,7 +122,7 @@ class ReviewDialog(ServiceDialog):
         self.episode_id = episode_id
         self.version = version
         self.review = self.part(QDateEdit, "reviewEdit")
-        start = current or (date.today() + timedelta(days=28))
+        start = current or (clock.today() + timedelta(days=28))
         self.review.setDate(to_qdate(start))
 
     def save(self) -> episodes.EpisodeSaved:

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from pcn_assistant.assets import resource_path
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, StaleRecord
 from pcn_assistant.services.concurrency import ensure_version
 from pcn_assistant.services.security import Actor
@@ -24,12 +25,12 @@ from pcn_assistant.store.models.patient import Patient
 
 
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def now() -> datetime:
     """Local wall-clock time: contact times are entered and shown as the user's local time."""
-    return datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 @cache

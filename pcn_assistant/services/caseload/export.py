@@ -19,6 +19,7 @@ from sqlalchemy import Text, cast, func, select
 
 from pcn_assistant import __version__
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import clock
 from pcn_assistant.core.nhs_number import format_334
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
@@ -160,7 +161,7 @@ def export_caseload_steps(
     if not path.parent.is_dir():
         raise InvalidInput(f"The folder {path.parent} does not exist")
     conditions = _conditions(coordinator, status)
-    made = datetime.now().replace(microsecond=0)
+    made = clock.now().replace(microsecond=0)
     on = today()
     temporary = path.with_name(f".{path.name}.partial")
     workbook = xlsxwriter.Workbook(str(temporary), {"constant_memory": True})

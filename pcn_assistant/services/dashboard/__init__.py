@@ -9,11 +9,12 @@ the NHS small-number rule (1-7 shown as ``*``) with ``published()``.
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.disclosure import suppress_count
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services.dashboard import activity, equity, outcomes, reach, referrals, system
@@ -34,7 +35,7 @@ def build_dashboard(
     db: Database, actor: Actor, *, period: str | None = None, practice_code: str | None = None,
     today: date | None = None,
 ) -> Dashboard:
-    today = today or date.today()
+    today = today or clock.today()
     if actor.practice_code and practice_code not in (None, actor.practice_code):
         raise PermissionDenied(f"{actor.name} can see PCN-wide figures or practice {actor.practice_code} only")
     chosen = parse_period(period, today)
@@ -49,7 +50,7 @@ def build_dashboard(
         scope = Scope(period=chosen, today=today, practice_id=practice_id)
         sections = [module.build(session, scope) for module in SECTIONS]
     return Dashboard(period=chosen, practice_code=practice_code.upper() if practice_code else None,
-                     practice_name=practice_name, generated_at=datetime.now(), today=today, sections=sections)
+                     practice_name=practice_name, generated_at=clock.now(), today=today, sections=sections)
 
 
 def published(dashboard: Dashboard) -> Dashboard:

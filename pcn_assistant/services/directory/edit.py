@@ -15,6 +15,7 @@ from datetime import date, time
 
 from sqlalchemy import func, select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.directory import (
     CAPACITY_UNITS,
     CATEGORY_BY_KEY,
@@ -139,7 +140,7 @@ def _load(session, service_id: int) -> DirectoryService:  # noqa: ANN001
 
 @requires(DIRECTORY_READ)
 def service_detail(db: Database, actor: Actor, service_id: int, *, today: date | None = None) -> ServiceDetail:
-    today = today or date.today()
+    today = today or clock.today()
     with db.session() as session:
         service = _load(session, service_id)
         usage = usage_for(session, [service_id], today)[service_id]
@@ -280,7 +281,7 @@ def save_service(db: Database, actor: Actor, form: ServiceForm, *, today: date |
     An edit names the version it started from; if someone saved in between, the save is
     refused with both versions (``concurrency.StaleEdit``) and nothing is overwritten.
     """
-    _validate(form, today or date.today())
+    _validate(form, today or clock.today())
     columns = DirectoryService.__table__.columns.keys()
     mine = {k: v for k, v in asdict(form).items() if k in columns and k not in ("id", "version")}
     with refusing_stale(db, DirectoryService, form.id, mine, form.version), db.transaction() as session:
@@ -303,7 +304,7 @@ def save_service(db: Database, actor: Actor, form: ServiceForm, *, today: date |
 @requires(DIRECTORY_WRITE)
 def mark_verified(db: Database, actor: Actor, service_id: int, on: date | None = None) -> None:
     """Record that the team checked the service still runs as described."""
-    on = on or date.today()
+    on = on or clock.today()
     with db.transaction() as session:
         service = _load(session, service_id)
         service.last_verified = on

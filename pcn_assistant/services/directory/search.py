@@ -16,6 +16,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.directory import (
     CATEGORY_BY_KEY,
     DAY_CODES,
@@ -56,7 +57,7 @@ class ServiceFilter:
     today: date | None = None
 
     def on(self) -> date:
-        return self.today or date.today()
+        return self.today or clock.today()
 
 
 @dataclass(frozen=True)

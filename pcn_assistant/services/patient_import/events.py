@@ -16,13 +16,13 @@ import json
 import time
 from collections import Counter
 from collections.abc import Generator
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.codelists import FRAILTY_KEYS, codelists
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import hooks
@@ -63,7 +63,7 @@ def import_events(db: Database, actor: Actor, path: str | Path, options: ImportO
 def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOptions) -> Generator[Progress, None, ImportResult]:
     started = time.perf_counter()
     started_at = utcnow()
-    today = options.today or date.today()
+    today = options.today or clock.today()
     yield 0, TOTAL, "Reading the file"
     table, mapping = _read_and_map(db, actor, "events", path, options)
     maps.check_mapping("events", mapping)

@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from pcn_assistant.core import ods
+from pcn_assistant.core import clock, ods
 from pcn_assistant.core.extract_values import cell_text
 from pcn_assistant.errors import ImportRefused, InvalidInput
 from pcn_assistant.services import audit, hooks
@@ -247,7 +247,7 @@ def frame_table(frame: pd.DataFrame, source_name: str) -> SourceTable:
 def _run_patients(db, actor, read, options: ImportOptions) -> Generator[Progress, None, ImportResult]:  # noqa: ANN001
     started = time.perf_counter()
     started_at = utcnow()
-    today = options.today or date.today()
+    today = options.today or clock.today()
     if options.practice and not ods.is_practice_code(options.practice):
         raise InvalidInput(f"--practice {options.practice!r} is not an ODS practice code (one letter, five digits)")
     default_practice = ods.normalise(options.practice) if options.practice else None

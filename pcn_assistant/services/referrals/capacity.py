@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import PER_MONTH, PER_WEEK, PLACES, period_start
 from pcn_assistant.services.security import DIRECTORY_READ, Actor, requires
@@ -129,7 +130,7 @@ def medians(session: Session, service_ids: list[int] | None = None) -> dict[int 
 def capacity_overview(db: Database, actor: Actor, *, today: date | None = None,
                       only_with_referrals: bool = False) -> list[ServiceCapacity]:
     """Every open service's capacity, use, waiting list and response medians (fullest first)."""
-    today = today or date.today()
+    today = today or clock.today()
     with db.session() as session:
         active_count = (select(func.count()).select_from(Referral)
                         .where(Referral.service_id == DirectoryService.id, Referral.status.in_(life.OPEN))

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.assets import resource_path
+from pcn_assistant.core import clock
 from pcn_assistant.core.caseload import CLOSED
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services import audit
@@ -190,7 +191,7 @@ def worklist(db: Database, actor: Actor, practice_code: str | None = None, *,
 def mark_coded(db: Database, actor: Actor, entry_ids: list[int], on: date | None = None, *,
                coded: bool = True) -> int:
     """Tick (or untick) entries by hand; returns how many changed."""
-    on = on or date.today()
+    on = on or clock.today()
     changed = 0
     with db.transaction() as session:
         for entry in session.execute(select(CodingEntry).where(CodingEntry.id.in_(entry_ids))).scalars():

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 
 from pcn_assistant.core import caseload as rules
-from pcn_assistant.core import nhs_number
+from pcn_assistant.core import clock, nhs_number
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import REFERRAL_METHODS, SIGNPOST, category_label, schedule_text
 from pcn_assistant.errors import InvalidInput
@@ -69,7 +69,7 @@ def _service_cost(service: DirectoryService) -> str:
 
 @requires(REFERRALS_WRITE)
 def referral_slip(db: Database, actor: Actor, referral_id: int, *, today: date | None = None) -> ReportDocument:
-    today = today or date.today()
+    today = today or clock.today()
     with db.transaction() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
@@ -151,7 +151,7 @@ def _measure_rows(rows: list[MeasureRow]) -> list[tuple[str, str, str, str]]:
 @requires(CASE_NOTES_READ)
 def gp_message(db: Database, actor: Actor, episode_id: int, *, today: date | None = None) -> ReportDocument:
     """One page for the GP record: why referred, what matters, plan, activities, measures, codes."""
-    today = today or date.today()
+    today = today or clock.today()
     with db.transaction() as session:
         episode = session.get(Episode, episode_id)
         if episode is None:

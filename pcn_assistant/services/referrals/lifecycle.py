@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.caseload import CLOSED
 from pcn_assistant.core.directory import CATEGORY_BY_KEY
@@ -117,7 +118,7 @@ def _ahead(session: Session, referral: Referral) -> int:
 def create_referrals(db: Database, actor: Actor, episode_id: int, new: NewReferral, *,
                      on: date | None = None, today: date | None = None) -> list[CreatedReferral]:
     """Refer the person on an open episode to one or more services, with consent recorded."""
-    today = today or date.today()
+    today = today or clock.today()
     on = on or today
     if not new.service_ids:
         raise InvalidInput("Choose at least one service")
@@ -179,7 +180,7 @@ def transition(db: Database, actor: Actor, referral_id: int, target: str, on: da
 
     Sending a draft to a full service puts it on the waiting list instead, unless ``force``.
     """
-    today = today or date.today()
+    today = today or clock.today()
     on = on or today
     mine = {"status": target, "status_on": on}
     with refusing_stale(db, Referral, referral_id, mine, expected_version), db.transaction() as session:
@@ -204,7 +205,7 @@ def transition(db: Database, actor: Actor, referral_id: int, target: str, on: da
 def record_chase(db: Database, actor: Actor, referral_id: int, on: date | None = None, note: str = "",
                  *, today: date | None = None) -> None:
     """Note that the provider was chased for a reply (the referral stays on the list until they answer)."""
-    today = today or date.today()
+    today = today or clock.today()
     on = on or today
     with db.transaction() as session:
         referral = _load(session, referral_id)

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import outcomes as measures
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
@@ -65,7 +66,7 @@ def record_measure(db: Database, actor: Actor, patient_id: int, instrument: str,
                    items: list[int | None], *, on: date | None = None, episode_id: int | None = None,
                    today: date | None = None) -> MeasureRow:
     """Store one questionnaire; scores are worked out only when every item is answered."""
-    today = today or date.today()
+    today = today or clock.today()
     on = on or today
     if timepoint not in TIMEPOINTS:
         raise InvalidInput(f"Timepoint must be baseline or follow_up, not {timepoint!r}")

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
 from pcn_assistant.errors import InvalidInput
@@ -202,7 +203,7 @@ class ChaseRow:
 @requires(CASELOAD_READ)
 def chase_list(db: Database, actor: Actor, *, today: date | None = None) -> list[ChaseRow]:
     """Sent referrals with no response after 14 days, longest waiting first."""
-    today = today or date.today()
+    today = today or clock.today()
     cutoff = today - timedelta(days=life.CHASE_AFTER_DAYS)
     with db.session() as session:
         rows = session.execute(_select().where(Referral.status == life.SENT, Referral.sent_on <= cutoff)

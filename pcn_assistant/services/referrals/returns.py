@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.services import audit
 from pcn_assistant.services.patients import display_name
@@ -42,7 +43,7 @@ def _slug(text: str) -> str:
 def export_returns(db: Database, actor: Actor, out_dir: str | Path, *, organisation_ids: list[int] | None = None,
                    today: date | None = None) -> list[ProviderWorkbook]:
     """Write ``returns-<provider>-<date>.xlsx`` for each provider with referrals open with them."""
-    today = today or date.today()
+    today = today or clock.today()
     out_dir = Path(out_dir)
     with db.transaction() as session:
         stmt = (select(Referral, DirectoryService.name, DirectoryOrganisation.id, DirectoryOrganisation.name,

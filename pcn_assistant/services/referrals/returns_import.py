@@ -20,6 +20,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
@@ -176,7 +177,7 @@ def _check(steps: list[tuple[str, date]], referral: Referral, today: date) -> st
 @requires(REFERRALS_WRITE)
 def import_returns(db: Database, actor: Actor, path: str | Path, *, today: date | None = None) -> ReturnsImportResult:
     """Validate every row, then apply all changes in one transaction, or none."""
-    today = today or date.today()
+    today = today or clock.today()
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"{path} does not exist")

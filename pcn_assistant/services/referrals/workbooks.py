@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pcn_assistant.core import nhs_number
+from pcn_assistant.core import clock, nhs_number
 from pcn_assistant.core import referral_lifecycle as life
 
 FORMAT_ID = "pcn-assistant-returns/1"
@@ -172,7 +172,7 @@ def write_coding_workbook(path: Path, rows: list, practice_code: str, practice_n
     about.column_dimensions["B"].width = 90
     for key, value in (
         ("Practice", f"{practice_name} ({practice_code})"),
-        ("Made on", date.today().strftime("%d %B %Y")),
+        ("Made on", clock.today().strftime("%d %B %Y")),
         ("What to do", "Enter each SNOMED CT code in the person's GP record, dated as shown. Entries "
                        "tick themselves off when a later extract shows the code."),
         ("871731000000106", "Referral to social prescribing service: once per episode, when the person "

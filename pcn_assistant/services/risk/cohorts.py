@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.risk.efi import EFI_CATEGORIES
 from pcn_assistant.core.risk.reasons import split_reasons
 from pcn_assistant.errors import InvalidInput
@@ -199,7 +200,7 @@ def _years_before(day: date, years: int) -> date:
 
 
 def cohort_conditions(flt: CohortFilter, actor: Actor, today: date | None = None) -> list[ColumnElement[bool]]:
-    today = today or date.today()
+    today = today or clock.today()
     conditions: list[ColumnElement[bool]] = [
         RiskAssessment.is_latest.is_(True), Patient.registration_status == REGISTERED,
     ]
@@ -331,7 +332,7 @@ def page_cohort(
         else:
             stmt = cohort_select(flt, actor, *ROW_COLUMNS).order_by(*ranked_order(descending))
             rows = session.execute(stmt.offset(offset).limit(limit)).all()
-    today = date.today()
+    today = clock.today()
     return [_row(r, today) for r in rows]
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import String, cast, select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.risk import load_model
 from pcn_assistant.core.risk.assess import ages_on
 from pcn_assistant.core.risk.reasons import SEPARATOR
@@ -71,7 +71,7 @@ def export_frame(session, actor: Actor, flt: CohortFilter) -> pd.DataFrame:  # n
             RiskAssessment.patient_id.in_(patient_select(flt, actor, Patient.id))))
     frame = people.merge(scores, on="patient_id", how="inner")
     frame = frame.sort_values("rank_key", ascending=False, kind="stable").reset_index(drop=True)
-    frame["age"] = ages_on(frame["date_of_birth"], date.today()) if len(frame) else pd.Series(dtype="int64")
+    frame["age"] = ages_on(frame["date_of_birth"], clock.today()) if len(frame) else pd.Series(dtype="int64")
     frame = frame.loc[:, list(EXPORT_COLUMNS)]
     frame["reasons"] = frame["reasons"].fillna("").str.replace(SEPARATOR, "; ", regex=False)
     frame["efi_score"] = pd.to_numeric(frame["efi_score"], errors="coerce").round(4)
@@ -105,7 +105,7 @@ def about_lines(flt: CohortFilter, rows: int, actor: Actor, session) -> list[tup
         ("Selection", flt.describe()),
         ("Rows", f"{rows:,}"),
         ("Made by", actor.name),
-        ("Made at", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("Made at", clock.now().strftime("%Y-%m-%d %H:%M")),
         ("Contains", "Identifiable patient data (NHS numbers). Store and share it as such."),
     ]
 

@@ -27,6 +27,7 @@ from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, sele
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.conditions import conditions
 from pcn_assistant.core.risk import assess, load_model
 from pcn_assistant.core.risk.assess import ages_on, condition_bit_groups, decode_condition_bits
@@ -226,7 +227,7 @@ def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
                    model: PriorityModel | None = None) -> Iterator[tuple[int, int, str]]:
     """Stratify everyone registered; yields progress and returns a ``StratifyResult``."""
     started = time.perf_counter()
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     model = model or load_model()
     yield 0, STEPS, "Reading patients"
     with db.transaction() as session:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pcn_assistant import __version__
+from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services import audit
 from pcn_assistant.services.security import (
@@ -71,7 +72,7 @@ class VariationResult:
     funnels: dict[tuple[str, str], Funnel]
     sources: list[SourceFile] = field(default_factory=list)
     scope: str | None = None  # the one practice shown against the PCN, if restricted
-    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    generated_at: datetime = field(default_factory=clock.utcnow)
     app_version: str = __version__
 
     @property
@@ -102,7 +103,7 @@ def compute_variation(
             raise InvalidInput("a database or an indicators file is needed")
         with db.session() as session:
             records, indicators, names, sources = _from_database(
-                session, wanted_periods, indicator_codes, today or date.today())
+                session, wanted_periods, indicator_codes, today or clock.today())
     if wanted_periods:
         records = records[records["period"].isin(wanted_periods)]
     if indicator_codes:
@@ -173,7 +174,7 @@ def _from_database(
         if not computed.empty:
             records = records[records["indicator_code"] != SOCIAL_PRESCRIBING]
             records = pd.concat([records, computed], ignore_index=True) if not records.empty else computed
-            sources.append(SourceFile(SP_SOURCE, "computed", datetime.now(UTC).replace(tzinfo=None)))
+            sources.append(SourceFile(SP_SOURCE, "computed", clock.utcnow()))
     names = dict(session.execute(select(Practice.ods_code, Practice.name).order_by(Practice.ods_code)).all())
     return records, catalogue_in(session), names, sources
 
