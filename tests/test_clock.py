@@ -9,7 +9,10 @@ import pytest
 from pcn_assistant.core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_CLOCK = re.compile(r"\b(date\.today\(\)|datetime\.(now|utcnow|today)\()")
+REAL_CLOCK = re.compile(
+    r"\b(date\.today\(\)|datetime\.(now|utcnow|today)\(|QDate\.currentDate\(|QDateTime\.currentDateTime\(|"
+    r"QDateTime\.currentDateTimeUtc\(|QTime\.currentTime\()"
+)
 
 
 def _offenders(folder: str, allowed: set[str]) -> list[str]:
@@ -44,6 +47,13 @@ def test_pinned_date_keeps_real_time_of_day(monkeypatch):
     assert pinned.date() == date(2031, 2, 3)
     assert abs(datetime.combine(before.date(), pinned.time()) - before) < timedelta(seconds=5)
     assert abs(clock.utcnow() - pinned) <= timedelta(hours=15)
+
+
+def test_qt_widgets_read_the_same_pinned_clock(qapp):
+    from pcn_assistant.gui import qt_clock
+
+    assert qt_clock.today().toPython() == date(2026, 11, 1)
+    assert qt_clock.now().date().toPython() == date(2026, 11, 1)
 
 
 def test_unpinned_clock_is_the_real_one(monkeypatch):

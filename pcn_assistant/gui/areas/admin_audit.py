@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import clock
+from pcn_assistant.gui import qt_clock
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child
 from pcn_assistant.gui.paged_model import PagedTableModel
@@ -53,7 +54,7 @@ class AuditTab:
         self.count_label = child(form, QLabel, "auditCountLabel")
         self.verify_label = child(form, QLabel, "verifyLabel")
         self.task: Task | None = None
-        today = QDate.currentDate()
+        today = qt_clock.today()
         self.since_date.setDate(today.addDays(-30))
         self.until_date.setDate(today)
         self.since_date.setEnabled(False)

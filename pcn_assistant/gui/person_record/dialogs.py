@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.errors import PcnError
+from pcn_assistant.gui import qt_clock
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.widgets.form_dialog import FormDialog
 from pcn_assistant.services.caseload import contacts, episodes
@@ -123,7 +124,7 @@ class ContactDialog(ServiceDialog):
         self.duration = self.part(QSpinBox, "durationSpin")
         self.note = self.part(QPlainTextEdit, "noteEdit")
         fill_combo(self.type_combo, rules.CONTACT_TYPES, "phone")
-        now = QDateTime.currentDateTime()
+        now = qt_clock.now()
         self.when_edit.setDateTime(QDateTime(now.date(), QTime(now.time().hour(), now.time().minute())))
         self._duration_touched = False
         self.duration.setValue(DEFAULT_MINUTES["phone"])
@@ -166,7 +167,7 @@ class StatusDialog(ServiceDialog):
         fill_combo(self.status_combo, [(k, t) for k, t in rules.STATUSES if k in later],
                    rules.CLOSED if close else None)
         fill_combo(self.reason_combo, rules.CLOSE_REASONS, reason)
-        self.date_edit.setDate(QDate.currentDate())
+        self.date_edit.setDate(qt_clock.today())
         self.status_combo.currentIndexChanged.connect(self._status_changed)
         self._status_changed()
 
@@ -203,7 +204,7 @@ class EnrolDialog(ServiceDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
         self.reasons.setCurrentRow(0)
         self.referred = self.part(QDateEdit, "referredEdit")
-        self.referred.setDate(QDate.currentDate())
+        self.referred.setDate(qt_clock.today())
         self.referrer = self.part(QLineEdit, "referrerEdit")
         self.note = self.part(QPlainTextEdit, "noteEdit")
         self.consent = self.part(QCheckBox, "consentCheck")

@@ -25,6 +25,7 @@ from pcn_assistant.core.directory import (
     REFERRAL_METHODS,
     SERVICE_STATUSES,
 )
+from pcn_assistant.gui import qt_clock
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.person_record.dialogs import ServiceDialog
 from pcn_assistant.services.directory.edit import ServiceForm, organisation_names, save_service
@@ -79,7 +80,7 @@ class DirectoryServiceDialog(ServiceDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.categories.addItem(item)
         self.verified.setMinimumDate(NEVER)
-        self.verified.setMaximumDate(QDate.currentDate())
+        self.verified.setMaximumDate(qt_clock.today())
         self.times_check.toggled.connect(self._times_toggled)
         self._fill(self.original)
         self.name.setFocus()
