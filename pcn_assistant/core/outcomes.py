@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pcn_assistant.core import outcome_scales
+
 SWEMWBS = "swemwbs"
 ONS4 = "ons4"
 INSTRUMENTS = (SWEMWBS, ONS4)
@@ -71,6 +73,8 @@ def _check_items(items: Answers, count: int, low: int, high: int, name: str) -> 
 
 def is_complete(instrument: str, items: Answers) -> bool:
     """True when every item is answered (after the range check)."""
+    if instrument in outcome_scales.SCALES:
+        return outcome_scales.is_complete(instrument, items)
     validate(instrument, items)
     return all(value is not None for value in items)
 
@@ -81,6 +85,8 @@ def validate(instrument: str, items: Answers) -> None:
         _check_items(items, len(SWEMWBS_ITEMS), SWEMWBS_MIN_ITEM, SWEMWBS_MAX_ITEM, "SWEMWBS")
     elif instrument == ONS4:
         _check_items(items, len(ONS4_QUESTIONS), ONS4_MIN, ONS4_MAX, "ONS4")
+    elif instrument in outcome_scales.SCALES:
+        outcome_scales.validate(instrument, items)
     else:
         raise ValueError(f"Unknown outcome measure {instrument!r}")
 

@@ -21,7 +21,15 @@ def _stratify(db: Database, actor: Actor) -> object:
     return stratify(db, actor if actor.can(RISK_RUN) else SYSTEM)
 
 
-AFTER_PATIENT_DATA_CHANGE: list[Callable[[Database, Actor], object]] = [_stratify]
+def _safeguarding_flags(db: Database, actor: Actor) -> object:
+    """Safeguarding codes in the GP events become flags on the person's banner."""
+    from pcn_assistant.services.person_record.safety import flags_from_gp_codes
+    from pcn_assistant.services.security import SYSTEM
+
+    return flags_from_gp_codes(db, SYSTEM)
+
+
+AFTER_PATIENT_DATA_CHANGE: list[Callable[[Database, Actor], object]] = [_stratify, _safeguarding_flags]
 
 
 def patient_data_changed(db: Database, actor: Actor) -> None:

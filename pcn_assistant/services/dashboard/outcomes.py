@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core import outcomes as measures
+from pcn_assistant.core.outcome_scales import SCALES
 from pcn_assistant.core.paired import mean_change
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
+from pcn_assistant.services.dashboard.outcome_scales import METHOD_NOTES, scale_rows
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.store.models import Patient
 from pcn_assistant.store.models.referrals import OutcomeMeasure
@@ -42,6 +44,7 @@ def build(session: Session, scope: Scope) -> DashSection:
         rows.append([f"ONS4 {label}", q_change.n, _rnd(_mean([c.baseline for c in per_question])),
                      _rnd(_mean([c.follow_up for c in per_question])), _rnd(q_change.mean), _rnd(q_change.lower),
                      _rnd(q_change.upper), _share(q_improved, q_change.n), excluded[measures.ONS4]])
+    rows += scale_rows(pairs, excluded)
     section.tables.append(DashTable(
         "paired_change", "Change between baseline and follow-up (paired measures only)",
         ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
@@ -66,6 +69,7 @@ def build(session: Session, scope: Scope) -> DashSection:
         "ONS4 questions are compared one by one and never summed; for anxiety a fall is an improvement, "
         "so '% improved' counts falls for anxiety and rises for the other three.",
     ]
+    section.method_notes += METHOD_NOTES
     return section
 
 
@@ -85,8 +89,9 @@ def _pairs(session: Session, scope: Scope) -> tuple[dict[str, list], dict[str, i
         elif timepoint == FOLLOW_UP and complete:
             slot[FOLLOW_UP] = (recorded_on, items)  # the latest complete follow-up
         slot.setdefault("seen", (recorded_on, items))
-    pairs: dict[str, list] = {measures.SWEMWBS: [], measures.ONS4: []}
-    excluded = {measures.SWEMWBS: 0, measures.ONS4: 0}
+    instruments = (measures.SWEMWBS, measures.ONS4, *SCALES)
+    pairs: dict[str, list] = {instrument: [] for instrument in instruments}
+    excluded = dict.fromkeys(instruments, 0)
     for (instrument, _episode), slot in latest.items():
         if instrument not in pairs:
             continue

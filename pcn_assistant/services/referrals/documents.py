@@ -21,6 +21,8 @@ from pcn_assistant.core.directory import REFERRAL_METHODS, SIGNPOST, category_la
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.patients import display_name
+from pcn_assistant.services.person_record.about_me import requirements_in
+from pcn_assistant.services.person_record.consent import referral_sharing
 from pcn_assistant.services.referrals.outcomes import INSTRUMENT_LABELS, MeasureRow, pair_changes
 from pcn_assistant.services.reports import ReportDocument
 from pcn_assistant.services.security import CASE_NOTES_READ, REFERRALS_WRITE, Actor, requires
@@ -77,10 +79,12 @@ def referral_slip(db: Database, actor: Actor, referral_id: int, *, today: date |
         service = session.get(DirectoryService, referral.service_id)
         patient = session.get(Patient, referral.patient_id)
         pcn = _pcn_name(session)
+        sharing = referral_sharing(session, referral, service.organisation_id, service.organisation.name, on=today)
+        needs = requirements_in(session, patient.id).banner_lines() if sharing.allowed else []
         doc = ReportDocument(title="Social prescribing referral", reference=referral.reference,
                              subtitle=f"{service.name} - {service.organisation.name}", made_on=today)
         person = doc.section("For you")
-        if referral.share_details:
+        if sharing.allowed:
             person.pairs(("Name", display_name(patient.given_name, patient.family_name)))
         description = service.description or ""
         if len(description) > MAX_DESCRIPTION:
@@ -119,9 +123,10 @@ def referral_slip(db: Database, actor: Actor, referral_id: int, *, today: date |
             ("Need", category_label(referral.category)),
             ("Referred by", f"{_staff_name(session, referral.created_by)}, {pcn}"),
             ("How they were referred", REFERRAL_METHODS.get(service.referral_method, service.referral_method)),
-            ("Name", display_name(patient.given_name, patient.family_name) if referral.share_details
+            ("Name", display_name(patient.given_name, patient.family_name) if sharing.allowed
              else "Not shared: the person will quote the reference"),
-            ("Note from the link worker", referral.note if referral.share_details else None),
+            ("Note from the link worker", referral.note if sharing.allowed else None),
+            ("Individual requirements", "; ".join(needs) or None),
         )
         provider.paragraph("Please let us know whether you can take this referral and whether the person "
                            "attends, on the returns workbook we send you or by phone, quoting the reference.")

@@ -23,6 +23,7 @@ from pcn_assistant.core.directory import CATEGORY_BY_KEY
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.concurrency import ensure_version, refusing_stale
+from pcn_assistant.services.person_record.consent import record_sharing_consent
 from pcn_assistant.services.referrals import coding
 from pcn_assistant.services.referrals.capacity import usage_for
 from pcn_assistant.services.security import REFERRALS_WRITE, Actor, requires
@@ -50,6 +51,7 @@ class NewReferral:
     note: str = ""
     consent_given: bool = False
     share_details: bool = False
+    consent_method: str = "verbal"  # how the person agreed to share: verbal, written or digital
     send: bool = True
 
 
@@ -157,6 +159,8 @@ def create_referrals(db: Database, actor: Actor, episode_id: int, new: NewReferr
             session.add(ReferralEvent(referral_id=referral.id, from_status=None, to_status=life.DRAFT,
                                       event_on=on, recorded_by=actor.name, via="app",
                                       note="consent recorded" + ("; details may be shared" if new.share_details else "")))
+            if new.share_details:
+                record_sharing_consent(session, actor, referral, service.organisation_id, new.consent_method, on)
             position = _send_or_wait(session, referral, on, actor, today) if new.send else None
             audit.record(session, actor, "referral.create", entity="referral", entity_id=referral.id,
                          summary=f"{referral.reference} to service {service.id}: {referral.status}")

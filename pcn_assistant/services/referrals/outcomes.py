@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from pcn_assistant.core import clock
+from pcn_assistant.core import outcome_scales as scales
 from pcn_assistant.core import outcomes as measures
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
@@ -25,7 +26,7 @@ from pcn_assistant.store.models.referrals import OutcomeMeasure
 
 BASELINE, FOLLOW_UP = "baseline", "follow_up"
 TIMEPOINTS = {BASELINE: "Baseline", FOLLOW_UP: "Follow-up"}
-INSTRUMENT_LABELS = {measures.SWEMWBS: "SWEMWBS", measures.ONS4: "ONS4 personal wellbeing"}
+INSTRUMENT_LABELS = {measures.SWEMWBS: "SWEMWBS", measures.ONS4: "ONS4 personal wellbeing", **scales.LABELS}
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class MeasureRow:
             return f"Incomplete ({answered} of {len(self.items)} answered): not scored"
         if self.instrument == measures.SWEMWBS:
             return f"Raw {self.raw_score}, metric {self.score:.2f}"
+        if self.instrument in scales.SCALES:
+            scored = scales.score(self.instrument, list(self.items))
+            return scored.label if scored else "Not scored"
         scored = measures.score_ons4(list(self.items)) or {}
         return "; ".join(f"{key.replace('_', ' ')} {value} ({band})" for key, (value, band) in scored.items())
 
@@ -64,7 +68,7 @@ class InstrumentChange:
 @requires(CASELOAD_WRITE)
 def record_measure(db: Database, actor: Actor, patient_id: int, instrument: str, timepoint: str,
                    items: list[int | None], *, on: date | None = None, episode_id: int | None = None,
-                   today: date | None = None) -> MeasureRow:
+                   today: date | None = None, concerns: list[str] | None = None) -> MeasureRow:
     """Store one questionnaire; scores are worked out only when every item is answered."""
     today = today or clock.today()
     on = on or today
@@ -76,8 +80,13 @@ def record_measure(db: Database, actor: Actor, patient_id: int, instrument: str,
         measures.validate(instrument, items)
     except ValueError as error:
         raise InvalidInput(str(error)) from error
-    complete = all(v is not None for v in items)
+    complete = measures.is_complete(instrument, items)
     swemwbs = measures.score_swemwbs(items) if instrument == measures.SWEMWBS else None
+    scale = scales.score(instrument, items) if instrument in scales.SCALES else None
+    if instrument == scales.MYCAW:
+        concerns = [(text or "").strip()[:500] for text in concerns or []][:2]
+        if complete and not (concerns and concerns[0]):
+            raise InvalidInput("MYCaW needs the person's first concern in their own words")
     with db.transaction() as session:
         if session.get(Patient, patient_id) is None:
             raise InvalidInput(f"There is no patient {patient_id}")
@@ -87,7 +96,9 @@ def record_measure(db: Database, actor: Actor, patient_id: int, instrument: str,
                 raise InvalidInput("That episode is not this person's")
         row = OutcomeMeasure(patient_id=patient_id, episode_id=episode_id, instrument=instrument,
                              timepoint=timepoint, recorded_on=on, items=list(items), complete=complete,
-                             raw_score=swemwbs.raw if swemwbs else None, score=swemwbs.metric if swemwbs else None,
+                             raw_score=swemwbs.raw if swemwbs else None,
+                             score=swemwbs.metric if swemwbs else (scale.score if scale else None),
+                             concerns=concerns if instrument == scales.MYCAW else None,
                              recorded_by=actor.name, updated_by=actor.name)
         session.add(row)
         session.flush()
@@ -113,7 +124,7 @@ def list_measures(db: Database, actor: Actor, patient_id: int) -> list[MeasureRo
 def pair_changes(rows: list[MeasureRow], episode_id: int | None = None) -> list[InstrumentChange]:
     """Per instrument: the first complete baseline against the latest complete follow-up."""
     result = []
-    for instrument in measures.INSTRUMENTS:
+    for instrument in (*measures.INSTRUMENTS, *scales.SCALES):
         mine = [r for r in rows if r.instrument == instrument and (episode_id is None or r.episode_id == episode_id)]
         if not mine:
             continue
@@ -127,11 +138,22 @@ def pair_changes(rows: list[MeasureRow], episode_id: int | None = None) -> list[
             if instrument == measures.SWEMWBS:
                 change = measures.swemwbs_change(list(baseline.items), list(follow_up.items))
                 changes = [change] if change else []
+            elif instrument in scales.SCALES:
+                changes = _scale_change(instrument, baseline, follow_up)
             else:
                 changes = measures.ons4_changes(list(baseline.items), list(follow_up.items)) or []
         result.append(InstrumentChange(instrument, baseline, follow_up, changes,
                                        incomplete=sum(1 for r in mine if not r.complete)))
     return result
+
+
+def _scale_change(scale: str, baseline: MeasureRow, follow_up: MeasureRow) -> list[measures.Change]:
+    first, second = scales.score(scale, list(baseline.items)), scales.score(scale, list(follow_up.items))
+    if first is None or second is None:
+        return []
+    return [measures.Change(scale, scales.LABELS[scale], first.score, second.score,
+                            round(second.score - first.score, 2),
+                            scales.improvement(scale, first.score, second.score))]
 
 
 @requires(CASELOAD_READ)

@@ -18,6 +18,8 @@ from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.services import audit
 from pcn_assistant.services.patients import display_name
+from pcn_assistant.services.person_record.about_me import requirements_in
+from pcn_assistant.services.person_record.consent import referral_sharing
 from pcn_assistant.services.referrals.workbooks import ReturnsLine, write_returns_workbook
 from pcn_assistant.services.security import EXPORT_IDENTIFIABLE, Actor, requires
 from pcn_assistant.store.engine import Database
@@ -57,9 +59,10 @@ def export_returns(db: Database, actor: Actor, out_dir: str | Path, *, organisat
             stmt = stmt.where(DirectoryOrganisation.id.in_(organisation_ids))
         grouped: dict[int, tuple[str, str, list[ReturnsLine]]] = {}
         for referral, service, org_id, org_name, org_oruk, given, family, phone in session.execute(stmt):
-            share = referral.share_details
+            share = referral_sharing(session, referral, org_id, org_name, on=today).allowed
+            needs = "; ".join(requirements_in(session, referral.patient_id).banner_lines()) if share else None
             line = ReturnsLine(referral.reference, service, referral.sent_on, referral.status,
-                               display_name(given, family) if share else None, phone if share else None)
+                               display_name(given, family) if share else None, phone if share else None, needs)
             grouped.setdefault(org_id, (org_name, org_oruk, []))[2].append(line)
         pcn_name = session.execute(select(Pcn.name).limit(1)).scalar() or "the PCN social prescribing team"
         written = []

@@ -25,14 +25,14 @@ FORMAT_ID = "pcn-assistant-returns/1"
 SHEET = "Referrals"
 META_SHEET = "_pcn"
 
-REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE = (
-    "Reference", "Service", "Referred on", "Current status", "Name", "Phone")
+REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE, NEEDS = (
+    "Reference", "Service", "Referred on", "Current status", "Name", "Phone", "Individual requirements")
 STATUS, STATUS_DATE, ATTENDANCE, ATTENDANCE_DATE, NOTES = (
     "Status", "Status date", "Attendance", "Attendance date", "Notes")
-COLUMNS = (REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE, STATUS, STATUS_DATE, ATTENDANCE,
+COLUMNS = (REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE, NEEDS, STATUS, STATUS_DATE, ATTENDANCE,
            ATTENDANCE_DATE, NOTES)
 EDITABLE = (STATUS, STATUS_DATE, ATTENDANCE, ATTENDANCE_DATE, NOTES)
-WIDTHS = {REFERENCE: 13, SERVICE: 30, REFERRED_ON: 12, CURRENT: 15, NAME: 24, PHONE: 15, STATUS: 13,
+WIDTHS = {REFERENCE: 13, SERVICE: 30, REFERRED_ON: 12, CURRENT: 15, NAME: 24, PHONE: 15, NEEDS: 30, STATUS: 13,
           STATUS_DATE: 13, ATTENDANCE: 15, ATTENDANCE_DATE: 15, NOTES: 40}
 STATUS_CHOICES = {"Accepted": life.ACCEPTED, "Declined": life.DECLINED, "Completed": life.COMPLETED}
 ATTENDANCE_CHOICES = {"Attended": life.ATTENDED, "Did not attend": life.DID_NOT_ATTEND}
@@ -51,6 +51,7 @@ class ReturnsLine:
     status: str
     name: str | None  # only when the person agreed to share it
     phone: str | None
+    requirements: str | None = None  # communication needs etc., only with the name
 
 
 def write_returns_workbook(path: Path, organisation: str, organisation_id: str, lines: list[ReturnsLine], *,
@@ -67,7 +68,8 @@ def write_returns_workbook(path: Path, organisation: str, organisation_id: str, 
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[title]
     for line in lines:
         sheet.append([line.reference, line.service, line.sent_on, life.label(line.status),
-                      line.name or NOT_SHARED, line.phone or "", None, None, None, None, None])
+                      line.name or NOT_SHARED, line.phone or "", line.requirements or "",
+                      None, None, None, None, None])
     last = max(sheet.max_row, 2)
     editable = {COLUMNS.index(c) + 1 for c in EDITABLE}
     for row in range(2, last + 1):

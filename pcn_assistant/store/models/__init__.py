@@ -11,6 +11,7 @@ from pcn_assistant.store.models.import_profiles import ImportProfile as ImportPr
 from pcn_assistant.store.models.imports import ImportBatch, ImportChange, ImportRejectedRow
 from pcn_assistant.store.models.organisation import Pcn, Practice
 from pcn_assistant.store.models.patient import Patient, PatientCondition, PatientMeasure
+from pcn_assistant.store.models.person_record import ConsentEvent as ConsentEvent  # noqa: F401 (person record)
 from pcn_assistant.store.models.referrals import Referral as Referral  # noqa: F401 (referrals, outcomes, coding)
 from pcn_assistant.store.models.risk import RiskAssessment as RiskAssessment  # noqa: F401 (risk runs, assessments)
 from pcn_assistant.store.models.settings import Setting

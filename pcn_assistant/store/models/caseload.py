@@ -60,6 +60,11 @@ class Episode(Versioned, Base):
     referral_source: Mapped[str] = mapped_column(String(40))
     referral_reasons: Mapped[list] = mapped_column(JSON, default=list)
     referrer_name: Mapped[str | None] = mapped_column(String(200))
+    # PRSB "referral details": who referred and where the response goes back to.
+    referrer_role: Mapped[str | None] = mapped_column(String(100))
+    referrer_organisation: Mapped[str | None] = mapped_column(String(200))
+    referrer_contact: Mapped[str | None] = mapped_column(String(200))
+    return_response_to: Mapped[str | None] = mapped_column(String(10))  # gp, referrer or both
     referral_note: Mapped[str | None] = mapped_column(Text)
     consent_to_share: Mapped[bool | None] = mapped_column(Boolean)
     referred_on: Mapped[date] = mapped_column(Date, index=True)
@@ -119,6 +124,10 @@ class CarePlan(Versioned, Base):
     needs: Mapped[str] = mapped_column(Text, default="")
     agreed_with_person: Mapped[bool] = mapped_column(Boolean, default=False)
     agreed_on: Mapped[date | None] = mapped_column(Date)
+    agreed_by_name: Mapped[str | None] = mapped_column(String(200))
+    agreed_by_role: Mapped[str | None] = mapped_column(String(100))
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    review_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CarePlanGoal(Versioned, Base):
@@ -131,6 +140,8 @@ class CarePlanGoal(Versioned, Base):
     description: Mapped[str] = mapped_column(Text)
     need: Mapped[str | None] = mapped_column(String(200))
     importance: Mapped[int | None] = mapped_column(Integer)  # 0-10, PRSB goal importance score
+    confidence: Mapped[int | None] = mapped_column(Integer)  # 0-10, how confident the person is
+    review_outcome: Mapped[str | None] = mapped_column(String(10))  # achieved, partly or not
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     set_on: Mapped[date] = mapped_column(Date)
     review_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -162,6 +173,12 @@ class PersonFlag(Versioned, Base):
     raised_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(100))
+    # Safeguarding concerns: the category, who was informed, and whether the flag came
+    # from a GP code in an extract ("gp_code") or was raised in the app ("app").
+    category: Mapped[str | None] = mapped_column(String(30))
+    informed: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10), default="app", server_default="app")
+    source_code: Mapped[str | None] = mapped_column(String(20))
 
 
 class CaseloadTask(Versioned, Base):

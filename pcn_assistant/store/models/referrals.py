@@ -90,13 +90,14 @@ class OutcomeMeasure(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id", ondelete="CASCADE"), index=True)
-    instrument: Mapped[str] = mapped_column(String(10))  # swemwbs or ons4
+    instrument: Mapped[str] = mapped_column(String(10))  # swemwbs, ons4, mycaw, ucla3 or ons_lonely
     timepoint: Mapped[str] = mapped_column(String(12))  # baseline or follow_up
     recorded_on: Mapped[date] = mapped_column(Date)
     items: Mapped[list] = mapped_column(JSON)  # answers in item order, null = not answered
     complete: Mapped[bool] = mapped_column(Boolean, default=False)
     raw_score: Mapped[int | None] = mapped_column(Integer)  # SWEMWBS raw total
-    score: Mapped[float | None] = mapped_column(Float)  # SWEMWBS metric score
+    score: Mapped[float | None] = mapped_column(Float)  # SWEMWBS metric score; MYCaW profile; UCLA total
+    concerns: Mapped[list | None] = mapped_column(JSON)  # MYCaW: the person's own words for each concern
     recorded_by: Mapped[str] = mapped_column(String(100))
 
 
