@@ -78,8 +78,15 @@ def _referrals(ctx: AppContext) -> QWidget:
     return ReferralsArea(ctx)
 
 
+def _my_day(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.my_day import MyDayArea
+
+    return MyDayArea(ctx)
+
+
 AREAS: list[Area] = [
     Area("caseload", "Caseload", _caseload, security.CASELOAD_READ),
+    Area("my_day", "My day", _my_day, security.CASELOAD_WRITE),
     Area("find_people", "Find people", _find_people, security.PATIENTS_READ),
     Area("patients", "Patients", _patients, security.PATIENTS_READ),
     Area("directory", "Directory", _directory, security.DIRECTORY_READ),

@@ -17,6 +17,7 @@ from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.referrals.common import save_pdf, warn
 from pcn_assistant.gui.referrals.referral_dialog import ReferralDialog
 from pcn_assistant.gui.referrals.step_dialog import ReferralStepDialog
+from pcn_assistant.services.person_record import consent
 from pcn_assistant.services.referrals import queries
 from pcn_assistant.services.referrals.documents import gp_message, referral_slip
 from pcn_assistant.services.referrals.lifecycle import set_outcome_note
@@ -44,9 +45,12 @@ class ReferralsTab(QWidget):
     def reload(self) -> None:
         self.episode = queries.open_episode(self.ctx.db, self.ctx.actor, self.patient_id)
         self.rows = queries.referrals_for_patient(self.ctx.db, self.ctx.actor, self.patient_id)
-        fill_table(self.table, ["Reference", "Service", "Provider", "Need", "Status", "Since", "Outcome"], [
+        sharing = consent.sharing_for_referrals(self.ctx.db, self.ctx.actor, self.patient_id)
+        fill_table(self.table, ["Reference", "Service", "Provider", "Need", "Status", "Since", "Details to provider",
+                                "Outcome"], [
             [r.reference, r.service, r.organisation, category_label(r.category), r.status_label,
-             format_date(r.status_on), r.outcome_note] for r in self.rows], list(self.rows))
+             format_date(r.status_on), "Shared" if sharing[r.id].allowed else f"Withheld: {sharing[r.id].reason}",
+             r.outcome_note] for r in self.rows], list(self.rows))
         open_count = sum(1 for r in self.rows if r.status in life.OPEN)
         where = ("Referrals are made from the open episode." if self.episode else
                  "No open episode: enrol the person to refer them.")

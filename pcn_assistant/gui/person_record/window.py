@@ -8,6 +8,7 @@ palette's alternate base), so dark mode and high contrast work.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -35,6 +36,7 @@ from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.services.caseload import episodes, plans, tasks
 from pcn_assistant.services.caseload.coordinators import coordinator_names
 from pcn_assistant.services.caseload.person import PersonRecord, open_person
+from pcn_assistant.services.person_record import about_me
 from pcn_assistant.services.security import CASELOAD_READ, CASELOAD_WRITE
 
 
@@ -101,6 +103,9 @@ class PersonRecordWindow(QWidget):
         self.details_label = child(self.form, QLabel, "detailsLabel")
         self.tier_label = child(self.form, QLabel, "tierLabel")
         self.flags_label = child(self.form, QLabel, "flagsLabel")
+        self.needs_label = QLabel()
+        self.needs_label.setWordWrap(True)
+        self.banner.layout().addWidget(self.needs_label)
         self.tabs = child(self.form, QTabWidget, "tabs")
         self.plan_tab = PlanTab(ctx, self)
         self.tabs.insertTab(2, self.plan_tab, "Plan")
@@ -164,6 +169,7 @@ class PersonRecordWindow(QWidget):
         flags_html, flags_plain = summary.flags_text(record)
         self.flags_label.setText(flags_html)
         self.flags_label.setAccessibleName(flags_plain)
+        self._show_requirements()
         summary.fill_summary(self, record)
         fill_table(child(self.form, QTableWidget, "contactsTable"),
                    ["When", "Type", "Minutes", "By", "Note"],
@@ -180,6 +186,17 @@ class PersonRecordWindow(QWidget):
         self.plan_tab.show_plan(record)
         self._rebuild_extra_tabs()
         self._update_buttons()
+
+    def _show_requirements(self) -> None:
+        """Individual requirements on the banner (Accessible Information Standard), so the
+        first thing anyone sees is how to communicate with the person."""
+        lines = []
+        if self.ctx.actor.can(CASELOAD_READ):
+            lines = about_me.get_requirements(self.ctx.db, self.ctx.actor, self.record.patient_id).banner_lines()
+        text = "; ".join(lines)
+        self.needs_label.setText(f"<b>Needs:</b> {html.escape(text)}" if text else "")
+        self.needs_label.setAccessibleName(f"Individual requirements: {text}" if text else "")
+        self.needs_label.setVisible(bool(text))
 
     def _rebuild_extra_tabs(self) -> None:
         """Other areas' tabs (and the risk panel) are built for a person only when shown,

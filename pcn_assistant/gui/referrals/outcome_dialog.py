@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QGroupBox, QLabel, QLineEdit, QSpinBox, QWidget
 
+from pcn_assistant.core import outcome_scales
 from pcn_assistant.core import outcomes as measures
 from pcn_assistant.gui import qt_clock
 from pcn_assistant.gui.context import AppContext
@@ -22,6 +23,20 @@ SCALES = {
                       "5 all of the time. Scored only when all seven are answered.",
     measures.ONS4: "0 = not at all, 10 = completely. For anxiety a lower answer is better. "
                    "The four answers are kept separate, never added up.",
+    outcome_scales.MYCAW: "Name up to two concerns in the person's words. Each: 0 = not bothering me at all, "
+                          "6 = bothers me greatly. Wellbeing: 0 = as good as it could be, 6 = as bad as it "
+                          "could be.",
+    outcome_scales.UCLA3: "1 = hardly ever, 2 = some of the time, 3 = often. Total 3-9; 6 or more is "
+                          "'more lonely' (ONS).",
+    outcome_scales.ONS_LONELY: "1 = often/always, 2 = some of the time, 3 = occasionally, 4 = hardly ever, "
+                               "5 = never.",
+}
+QUESTIONS = {
+    measures.SWEMWBS: (list(measures.SWEMWBS_ITEMS), measures.SWEMWBS_MIN_ITEM, measures.SWEMWBS_MAX_ITEM),
+    measures.ONS4: ([text for _key, text in measures.ONS4_QUESTIONS], measures.ONS4_MIN, measures.ONS4_MAX),
+    outcome_scales.MYCAW: (list(outcome_scales.MYCAW_ITEMS), outcome_scales.MYCAW_MIN, outcome_scales.MYCAW_MAX),
+    outcome_scales.UCLA3: (list(outcome_scales.UCLA3_ITEMS), 1, 3),
+    outcome_scales.ONS_LONELY: ([outcome_scales.ONS_LONELY_QUESTION], 1, 5),
 }
 
 
@@ -37,6 +52,8 @@ class OutcomeDialog(ServiceDialog):
         self.scale = self.part(QLabel, "scaleLabel")
         self.items = [self.part(QSpinBox, f"item{i}Spin") for i in range(7)]
         self.labels = [self.part(QLabel, f"item{i}Label") for i in range(7)]
+        self.concerns_box = self.part(QGroupBox, "concernsBox")
+        self.concerns = [self.part(QLineEdit, "concern1Edit"), self.part(QLineEdit, "concern2Edit")]
         for key, label in INSTRUMENT_LABELS.items():
             self.instrument.addItem(label, key)
         for key, label in TIMEPOINTS.items():
@@ -49,11 +66,9 @@ class OutcomeDialog(ServiceDialog):
 
     def _instrument_changed(self) -> None:
         instrument = self.instrument.currentData()
-        questions = (list(measures.SWEMWBS_ITEMS) if instrument == measures.SWEMWBS
-                     else [text for _key, text in measures.ONS4_QUESTIONS])
-        low, high = ((measures.SWEMWBS_MIN_ITEM, measures.SWEMWBS_MAX_ITEM) if instrument == measures.SWEMWBS
-                     else (measures.ONS4_MIN, measures.ONS4_MAX))
+        questions, low, high = QUESTIONS[instrument]
         self.scale.setText(SCALES[instrument])
+        self.concerns_box.setVisible(instrument == outcome_scales.MYCAW)
         for index, (spin, label) in enumerate(zip(self.items, self.labels, strict=True)):
             shown = index < len(questions)
             spin.setVisible(shown)
@@ -72,4 +87,6 @@ class OutcomeDialog(ServiceDialog):
         chosen = self.date.date()
         return record_measure(self.ctx.db, self.ctx.actor, self.patient_id, self.instrument.currentData(),
                               self.timepoint.currentData(), self.answers(),
-                              on=date(chosen.year(), chosen.month(), chosen.day()), episode_id=self.episode_id)
+                              on=date(chosen.year(), chosen.month(), chosen.day()), episode_id=self.episode_id,
+                              concerns=[edit.text() for edit in self.concerns]
+                              if self.instrument.currentData() == outcome_scales.MYCAW else None)

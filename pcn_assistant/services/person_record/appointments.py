@@ -27,6 +27,7 @@ from pcn_assistant.services.caseload.common import (
     saving,
     touch,
 )
+from pcn_assistant.services.caseload.coordinators import display_names
 from pcn_assistant.services.person_record._common import key, short
 from pcn_assistant.services.security import CASELOAD_READ, CASELOAD_WRITE, Actor, requires
 from pcn_assistant.store.engine import Database
@@ -50,6 +51,7 @@ class AppointmentRow:
     status: str
     link_worker: str
     version: int
+    link_worker_name: str = ""  # display name ("Sam Okafor"), never shown as the login
 
     @property
     def ends_at(self) -> datetime:
@@ -128,10 +130,11 @@ def set_status(db: Database, actor: Actor, appointment_id: int, status: str, *,
         return _row(row, session.get(Patient, row.patient_id))
 
 
-def _row(row: Appointment, patient: Patient | None) -> AppointmentRow:
+def _row(row: Appointment, patient: Patient | None, names: dict[str, str] | None = None) -> AppointmentRow:
     person = f"{(patient.family_name or '').upper()}, {patient.given_name or ''}".strip(", ") if patient else ""
     return AppointmentRow(row.id, row.patient_id, person, row.starts_at, row.minutes, row.kind, row.place,
-                          row.note, row.status, row.link_worker, row.version)
+                          row.note, row.status, row.link_worker, row.version,
+                          (names or {}).get(row.link_worker, row.link_worker))
 
 
 @requires(CASELOAD_READ)
@@ -144,7 +147,8 @@ def day_list(db: Database, actor: Actor, on: date, link_worker: str | None = Non
                                .where(Appointment.link_worker == worker, Appointment.starts_at >= start,
                                       Appointment.starts_at < start + timedelta(days=1))
                                .order_by(Appointment.starts_at, Appointment.id)).all()
-        return [_row(a, p) for a, p in rows]
+        names = display_names(session, {worker})
+        return [_row(a, p, names) for a, p in rows]
 
 
 @requires(CASELOAD_READ)
@@ -152,8 +156,9 @@ def person_appointments(db: Database, actor: Actor, patient_id: int) -> list[App
     with db.session() as session:
         patient = session.get(Patient, patient_id)
         rows = session.execute(select(Appointment).where(Appointment.patient_id == patient_id)
-                               .order_by(Appointment.starts_at.desc())).scalars()
-        return [_row(a, patient) for a in rows]
+                               .order_by(Appointment.starts_at.desc())).scalars().all()
+        names = display_names(session, {a.link_worker for a in rows})
+        return [_row(a, patient, names) for a in rows]
 
 
 def _initials(row: AppointmentRow) -> str:

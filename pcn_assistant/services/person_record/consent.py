@@ -189,3 +189,28 @@ def referral_sharing(session: Session, referral: Referral, organisation_id: int,
     if not referral.share_details:
         return vocab.ConsentDecision(False, "The person chose not to share their details with this provider")
     return sharing_decision(session, referral.patient_id, organisation_id, organisation_name, on=on)
+
+
+@requires(CASELOAD_READ)
+def provider_choices(db: Database, actor: Actor) -> list[tuple[int, str]]:
+    """Provider organisations in the directory, by name, for "consent to share with"."""
+    with db.session() as session:
+        rows = session.execute(select(DirectoryOrganisation.id, DirectoryOrganisation.name)
+                               .order_by(DirectoryOrganisation.name)).all()
+        return [(org_id, name) for org_id, name in rows]
+
+
+@requires(CASELOAD_READ)
+def sharing_for_referrals(db: Database, actor: Actor, patient_id: int) -> dict[int, vocab.ConsentDecision]:
+    """Referral id -> whether its provider gets the person's details today, and why not."""
+    from pcn_assistant.store.models.directory import DirectoryService
+
+    today = clock.today()
+    with db.session() as session:
+        rows = session.execute(select(Referral, DirectoryOrganisation.id, DirectoryOrganisation.name)
+                               .join(DirectoryService, DirectoryService.id == Referral.service_id)
+                               .join(DirectoryOrganisation,
+                                     DirectoryOrganisation.id == DirectoryService.organisation_id)
+                               .where(Referral.patient_id == patient_id)).all()
+        return {referral.id: referral_sharing(session, referral, org_id, org_name, on=today)
+                for referral, org_id, org_name in rows}

@@ -26,7 +26,13 @@ from pcn_assistant.services.caseload.common import (
 from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.person_record._common import key, score, short
 from pcn_assistant.services.reports import ReportDocument
-from pcn_assistant.services.security import CASE_NOTES_READ, CASELOAD_WRITE, Actor, requires
+from pcn_assistant.services.security import (
+    CASE_NOTES_READ,
+    CASELOAD_READ,
+    CASELOAD_WRITE,
+    Actor,
+    requires,
+)
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.caseload import CarePlan, CarePlanGoal
 from pcn_assistant.store.models.organisation import Pcn
@@ -183,3 +189,29 @@ def review_goal(db: Database, actor: Actor, goal_id: int, *, confidence: int | N
         audit.record(session, actor, "caseload.goal_review", entity="care_plan_goal", entity_id=goal.id,
                      summary=detail)
         return goal.version
+
+
+@dataclass(frozen=True)
+class ReferralInView:
+    referrer: Referrer | None
+    agreement: PlanAgreement | None
+    plan_version: int | None
+    episode_version: int
+
+
+@requires(CASELOAD_READ)
+def referral_in_view(db: Database, actor: Actor, episode_id: int) -> ReferralInView:
+    """The referrer and the plan's agreement, for the person record's "About me" tab."""
+    with db.session() as session:
+        episode = load_episode(session, episode_id)
+        referrer = None
+        if episode.referrer_role or episode.referrer_organisation:
+            referrer = Referrer(episode.referrer_name or "", episode.referrer_role or "",
+                                episode.referrer_organisation or "", episode.referrer_contact or "",
+                                episode.return_response_to or "gp")
+        plan = session.execute(select(CarePlan).where(CarePlan.episode_id == episode_id)).scalar_one_or_none()
+        agreement = None
+        if plan is not None and plan.agreed_by_name and plan.agreed_on and plan.review_on:
+            agreement = PlanAgreement(plan.agreed_by_name, plan.agreed_by_role or "", plan.agreed_on,
+                                      plan.reviewer or "", plan.review_on)
+        return ReferralInView(referrer, agreement, plan.version if plan else None, episode.version)

@@ -29,8 +29,8 @@ REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE, NEEDS = (
     "Reference", "Service", "Referred on", "Current status", "Name", "Phone", "Individual requirements")
 STATUS, STATUS_DATE, ATTENDANCE, ATTENDANCE_DATE, NOTES = (
     "Status", "Status date", "Attendance", "Attendance date", "Notes")
-COLUMNS = (REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE, NEEDS, STATUS, STATUS_DATE, ATTENDANCE,
-           ATTENDANCE_DATE, NOTES)
+COLUMNS = (REFERENCE, SERVICE, REFERRED_ON, CURRENT, NAME, PHONE, STATUS, STATUS_DATE, ATTENDANCE,
+           ATTENDANCE_DATE, NOTES, NEEDS)
 EDITABLE = (STATUS, STATUS_DATE, ATTENDANCE, ATTENDANCE_DATE, NOTES)
 WIDTHS = {REFERENCE: 13, SERVICE: 30, REFERRED_ON: 12, CURRENT: 15, NAME: 24, PHONE: 15, NEEDS: 30, STATUS: 13,
           STATUS_DATE: 13, ATTENDANCE: 15, ATTENDANCE_DATE: 15, NOTES: 40}
@@ -68,8 +68,8 @@ def write_returns_workbook(path: Path, organisation: str, organisation_id: str, 
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[title]
     for line in lines:
         sheet.append([line.reference, line.service, line.sent_on, life.label(line.status),
-                      line.name or NOT_SHARED, line.phone or "", line.requirements or "",
-                      None, None, None, None, None])
+                      line.name or NOT_SHARED, line.phone or "", None, None, None, None, None,
+                      line.requirements or ""])
     last = max(sheet.max_row, 2)
     editable = {COLUMNS.index(c) + 1 for c in EDITABLE}
     for row in range(2, last + 1):
