@@ -22,7 +22,13 @@ from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.caseload.common import load_patient, require_text, saving, touch
 from pcn_assistant.services.person_record._common import key, short
-from pcn_assistant.services.security import CASELOAD_READ, CASELOAD_WRITE, IMPORTS_RUN, Actor, requires
+from pcn_assistant.services.security import (
+    CASELOAD_READ,
+    CASELOAD_WRITE,
+    IMPORTS_RUN,
+    Actor,
+    requires,
+)
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.caseload import PersonFlag
 from pcn_assistant.store.models.patient import PatientMeasure
