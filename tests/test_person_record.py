@@ -398,3 +398,35 @@ def test_permissions(db, world):
         appointments.day_list(db, MANAGER, TODAY)
     with pytest.raises(PermissionDenied):
         about_me.get_requirements(db, MANAGER, world.patients[0])
+
+
+# --- 5. Social context in worklists and equity; 4. signposting on the dashboard ------------
+
+def test_worklists_filter_by_household_recorded_or_coded(db, world):
+    from pcn_assistant.services.caseload.worklists import WorklistFilter, page_worklist
+    from pcn_assistant.store.models.patient import Patient
+
+    with db.transaction() as session:
+        session.get(Patient, world.patients[1]).lives_alone = True  # coded in the GP record
+        session.get(Patient, world.patients[2]).lives_alone = True  # coded, but the link worker knows better
+    about_me.save_context(db, WORKER, world.patients[0], about_me.Context(lives_alone=True))
+    about_me.save_context(db, WORKER, world.patients[2], about_me.Context(lives_alone=False))
+    rows = page_worklist(db, WORKER, "caseload", WorklistFilter(household="lives_alone"))
+    assert sorted(r.patient_id for r in rows) == sorted([world.patients[0], world.patients[1]])
+    with pytest.raises(InvalidInput, match="Household must be one of"):
+        page_worklist(db, WORKER, "caseload", WorklistFilter(household="owns_a_boat"))
+
+
+def test_equity_has_a_lives_alone_dimension_and_signposting_is_on_the_dashboard(db, world):
+    from pcn_assistant.services.dashboard import build_dashboard
+
+    about_me.save_context(db, WORKER, world.patients[0], about_me.Context(lives_alone=True))
+    signposting.record_signposting(db, WORKER, world.patients[0], description="Leaflet", category="money",
+                                   on=date(2026, 10, 20))
+    dashboard = build_dashboard(db, DIRECTOR, today=TODAY)
+    equity = next(s for s in dashboard.sections if s.key == "equity")
+    household = next(t for t in equity.tables if "Lives alone" in t.title)
+    assert {row[0] for row in household.rows} >= {"Lives alone"}
+    referrals = next(s for s in dashboard.sections if s.key == "referrals")
+    table = next(t for t in referrals.tables if t.key == "signposting")
+    assert table.rows and table.rows[0][0] and table.note.startswith("1 person signposted")

@@ -22,6 +22,7 @@ from pcn_assistant.services.caseload import risk_link
 from pcn_assistant.services.caseload.common import bank_holidays
 from pcn_assistant.services.caseload.common import today as clock_today
 from pcn_assistant.services.patients import display_name, search_condition
+from pcn_assistant.services.person_record.about_me import household_condition
 from pcn_assistant.services.security import CASELOAD_READ, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.caseload import CarePlanGoal, CaseloadTask, Episode
@@ -78,6 +79,7 @@ class WorklistFilter:
     coordinator: str | None = None  # None: everyone's
     practice_code: str | None = None
     search: str = ""
+    household: str | None = None  # lives_alone, is_carer or is_cared_for (recorded, else GP-coded)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def _people_conditions(flt: WorklistFilter, actor: Actor) -> list[ColumnElement[
     condition = search_condition(flt.search)
     if condition is not None:
         conditions.append(condition)
+    if flt.household:
+        conditions.append(household_condition(flt.household))
     return conditions
 
 

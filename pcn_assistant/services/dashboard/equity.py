@@ -18,6 +18,7 @@ from sqlalchemy.sql import ColumnElement
 from pcn_assistant.core.stats.intervals import wilson_lower, wilson_upper
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
+from pcn_assistant.services.person_record.about_me import household_condition
 from pcn_assistant.store.models import Patient
 from pcn_assistant.store.models.caseload import Episode
 
@@ -47,6 +48,8 @@ def dimensions(today: date) -> list[tuple[str, str, ColumnElement]]:
         ("imd", "IMD quintile (1 = most deprived)",
          case(*[(Patient.imd_decile.in_((2 * q - 1, 2 * q)), f"Quintile {q}") for q in range(1, 6)],
               else_="Not known")),
+        ("household", "Lives alone",
+         case((household_condition("lives_alone"), "Lives alone"), else_="Not known to live alone")),
     ]
 
 

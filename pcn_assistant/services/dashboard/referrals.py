@@ -11,6 +11,7 @@ from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
+from pcn_assistant.services.dashboard.signposting import signposting_table
 from pcn_assistant.services.referrals.capacity import usage_for
 from pcn_assistant.store.models import Patient
 from pcn_assistant.store.models.directory import DirectoryOrganisation, DirectoryService
@@ -71,6 +72,7 @@ def build(session: Session, scope: Scope) -> DashSection:
         "Outcomes count referrals that reached each step during the period (a referral that was "
         "accepted and then attended counts in both). Capacity is places held at once, or referrals "
         "per week or month, as recorded for each service.")
+    section.tables.append(signposting_table(session, scope))
     return section
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.sql import ColumnElement
 
 from pcn_assistant.core import person_record as vocab
+from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.caseload.common import check_version, load_patient, saving, touch
 from pcn_assistant.services.person_record._common import key, short
 from pcn_assistant.services.security import CASELOAD_READ, CASELOAD_WRITE, Actor, requires
 from pcn_assistant.store.engine import Database
+from pcn_assistant.store.models.patient import Patient
 from pcn_assistant.store.models.person_record import IndividualRequirements, SocialContext
 
 
@@ -176,3 +179,20 @@ def save_context(db: Database, actor: Actor, patient_id: int, wanted: Context) -
         audit.record(session, actor, "person.context", entity="social_context", entity_id=row.id,
                      summary=f"social context saved for patient {patient_id}")
         return _context(row)
+
+
+_CODED = {"lives_alone": Patient.lives_alone, "is_carer": Patient.is_carer, "is_cared_for": Patient.has_carer}
+
+
+def household_flag(key: str) -> ColumnElement:
+    """SQL for one household fact about ``Patient``: the link worker's record where there is
+    one, else what the GP extract coded. For worklist filters and the equity panel."""
+    if key not in _CODED:
+        raise InvalidInput(f"Household must be one of: {', '.join(_CODED)} (not {key!r})")
+    recorded = (select(getattr(SocialContext, key)).where(SocialContext.patient_id == Patient.id)
+                .correlate(Patient).scalar_subquery())
+    return func.coalesce(recorded, _CODED[key])
+
+
+def household_condition(key: str) -> ColumnElement[bool]:
+    return household_flag(key).is_(True)
