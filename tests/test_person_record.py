@@ -430,3 +430,23 @@ def test_equity_has_a_lives_alone_dimension_and_signposting_is_on_the_dashboard(
     referrals = next(s for s in dashboard.sections if s.key == "referrals")
     table = next(t for t in referrals.tables if t.key == "signposting")
     assert table.rows and table.rows[0][0] and table.note.startswith("1 person signposted")
+
+
+def test_demo_fills_the_person_record(demo_db):
+    from sqlalchemy import func
+
+    from pcn_assistant.core import clock
+    from pcn_assistant.store.models.caseload import Episode
+    from pcn_assistant.store.models.person_record import Appointment, ConsentEvent, Signposting
+
+    with demo_db.session() as session:
+        episodes = session.execute(select(func.count()).select_from(Episode)).scalar_one()
+        service_consents = session.execute(select(func.count()).select_from(ConsentEvent).where(
+            ConsentEvent.purpose == "service")).scalar_one()
+        upcoming = session.execute(select(Appointment.link_worker, Appointment.starts_at).where(
+            Appointment.status == "booked")).all()
+        signposted = session.execute(select(func.count()).select_from(Signposting)).scalar_one()
+    assert service_consents == episodes  # every episode began with consent to the service
+    assert upcoming and all(at.date() >= clock.today() for _w, at in upcoming)
+    assert len({(w, at) for w, at in upcoming}) == len(upcoming)  # nobody double-booked
+    assert signposted > 0

@@ -53,6 +53,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
     from pcn_assistant.services.demo import directory as directory_demo
     from pcn_assistant.services.demo import indicators as indicators_demo
     from pcn_assistant.services.demo import patients, practices, utilisation
+    from pcn_assistant.services.demo import person_record as person_record_demo
     from pcn_assistant.services.demo import referrals as referrals_demo
     from pcn_assistant.services.demo import users as demo_users
 
@@ -64,6 +65,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
         ("caseload", caseload_demo.build),
         ("directory", directory_demo.build),
         ("referrals", referrals_demo.build),
+        ("person_record", person_record_demo.build),
         ("utilisation", utilisation.build),
         ("indicators", indicators_demo.build),
     ]
