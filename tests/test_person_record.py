@@ -450,3 +450,28 @@ def test_demo_fills_the_person_record(demo_db):
     assert upcoming and all(at.date() >= clock.today() for _w, at in upcoming)
     assert len({(w, at) for w, at in upcoming}) == len(upcoming)  # nobody double-booked
     assert signposted > 0
+
+
+def test_appointments_commands(db, world, tmp_path, capsys, monkeypatch):
+    import json
+
+    from pcn_assistant.cli import main
+    from pcn_assistant.commands import context
+    from pcn_assistant.core import clock
+
+    if db.file_path is None:
+        pytest.skip("CLI test runs on the SQLite file")
+    day = clock.today() + timedelta(days=1)
+    appointments.book(db, WORKER, world.patients[0], starts_at=datetime.combine(day, datetime.min.time())
+                      .replace(hour=11), kind="phone")
+    db.dispose()
+    monkeypatch.setattr(context, "resolve_actor", lambda ctx: WORKER)
+    assert main(["--database", str(db.file_path), "appointments", "day", "--date", day.isoformat(), "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["starts_at"].endswith("T11:00") and row["person"] == "FAMILY0, Person0"
+    out = tmp_path / "mine.ics"
+    assert main(["--database", str(db.file_path), "appointments", "ics", "--out", str(out)]) == 0
+    assert "Wrote 1 appointment to" in capsys.readouterr().out and "BEGIN:VEVENT" in out.read_text()
+    with pytest.raises(SystemExit) as refused:
+        main(["--database", str(db.file_path), "appointments", "day", "--date", "tomorrow"])
+    assert refused.value.code == 2

@@ -16,6 +16,7 @@ COMMAND_MODULE_NAMES = (
     "risk",
     "variation",
     "caseload",
+    "appointments",
     "dashboard",
 )
 
