@@ -61,7 +61,8 @@ class AboutMeTab(QWidget):
         self.safety = _label()
         self.consents = QTableWidget()
         self.consents.setAccessibleName("Consent records")
-        self.consents.setMinimumHeight(110)
+        self.consents.setMinimumHeight(90)
+        self.consents.setMaximumHeight(170)
         self.buttons: dict[str, QPushButton] = {}
         grid.addWidget(self._box("How to communicate (individual requirements)", self.requirements,
                                  [("&Edit requirements…", "requirements", self.edit_requirements)]), 0, 0)
@@ -79,6 +80,7 @@ class AboutMeTab(QWidget):
             ("&Message to referrer (PDF)…", "message", self.message_to_referrer)]), 2, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        grid.setRowStretch(3, 1)  # spare height goes below the boxes, not into them
         self.reload()
 
     def _box(self, title: str, content: QWidget, actions: list[tuple[str, str, object]]) -> QGroupBox:
