@@ -175,3 +175,28 @@ def test_appointment_service_round_trip_through_my_day_export(qtbot, world_ctx, 
     area.export_ics()
     assert target.exists() and "BEGIN:VEVENT" in target.read_text(encoding="utf-8")
     assert shown["text"].startswith("1 appointment from")
+
+
+def test_review_goal_from_the_plan_tab(qtbot, world_ctx, monkeypatch):
+    from pcn_assistant.gui.person_record.window import PersonRecordWindow
+    from pcn_assistant.services.caseload import plans
+
+    world, ctx = world_ctx
+    plans.save_plan(ctx.db, WORKER, world.episodes[0], what_matters="Company", strengths="", needs="")
+    plans.add_goal(ctx.db, WORKER, world.episodes[0], description="Join the walking group", importance=7)
+    window = PersonRecordWindow(ctx, [])
+    qtbot.addWidget(window)
+    window.show_person(world.patients[0])
+    plan_tab = window.plan_tab
+    assert plan_tab.review_goal_button.isEnabled()
+
+    def fill(dialog: FieldDialog) -> int:
+        dialog.widgets["confidence"].setValue(8)
+        _choose(dialog.widgets["outcome"], "achieved")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(FieldDialog, "exec", fill)
+    plan_tab.review_goal()
+    item = plan_tab.goals.topLevelItem(0)
+    assert item.text(1) == "Achieved" and item.text(3) == "importance 7/10, confidence 8/10, achieved"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import person_record as vocab
 from pcn_assistant.errors import PcnError, StaleRecord
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
@@ -51,6 +52,7 @@ class PlanTab(QWidget):
         self.goals = child(self.form, QTreeWidget, "goalsTree")
         self.add_goal_button = child(self.form, QPushButton, "addGoalButton")
         self.edit_goal_button = child(self.form, QPushButton, "editGoalButton")
+        self.review_goal_button = child(self.form, QPushButton, "reviewGoalButton")
         self.add_action_button = child(self.form, QPushButton, "addActionButton")
         self.action_done_button = child(self.form, QPushButton, "actionDoneButton")
         self.goals.setColumnWidth(0, 420)
@@ -60,6 +62,7 @@ class PlanTab(QWidget):
         self.save_button.clicked.connect(self.save_plan)
         self.add_goal_button.clicked.connect(self.add_goal)
         self.edit_goal_button.clicked.connect(self.edit_goal)
+        self.review_goal_button.clicked.connect(self.review_goal)
         self.add_action_button.clicked.connect(self.add_action)
         self.action_done_button.clicked.connect(self.mark_action_done)
         self.goals.currentItemChanged.connect(self._update_buttons)
@@ -96,7 +99,7 @@ class PlanTab(QWidget):
         for goal in plan.goals if plan else ():
             item = QTreeWidgetItem([goal.description, rules.label(rules.GOAL_STATUSES, goal.status),
                                     format_date(goal.review_on),
-                                    f"importance {goal.importance}/10" if goal.importance is not None else ""])
+                                    _goal_scores(goal)])
             item.setData(0, ROLE_ITEM, goal)
             item.setToolTip(0, goal.description)
             for action in goal.actions:
@@ -125,6 +128,7 @@ class PlanTab(QWidget):
         self.save_button.setEnabled(editable)
         self.add_goal_button.setEnabled(editable)
         self.edit_goal_button.setEnabled(editable and self._selected_goal() is not None)
+        self.review_goal_button.setEnabled(editable and self._selected_goal() is not None)
         self.add_action_button.setEnabled(editable and self._selected_goal() is not None)
         selected = self._selected()
         self.action_done_button.setEnabled(editable and isinstance(selected, ActionView)
@@ -173,6 +177,20 @@ class PlanTab(QWidget):
                 self.ctx, self.record.plan.episode_id, self, goal=goal).exec():
             self.changed.emit()
 
+    def review_goal(self) -> None:
+        goal = self._selected_goal()
+        if not (self.editable and goal is not None):
+            return
+        from pcn_assistant.gui.person_record.field_dialog import CHOICE, NUMBER, Field, FieldDialog
+        from pcn_assistant.services.person_record.referral_in import review_goal
+
+        fields = [Field("confidence", "How confident the person is (0-10)", NUMBER, goal.confidence),
+                  Field("outcome", "Outcome at review", CHOICE, goal.review_outcome, vocab.REVIEW_OUTCOMES)]
+        dialog = FieldDialog("Review goal", goal.description, fields, lambda values: review_goal(
+            self.ctx.db, self.ctx.actor, goal.id, expected_version=goal.version, **values), self)
+        if dialog.exec():
+            self.changed.emit()
+
     def add_action(self) -> None:
         goal = self._selected_goal()
         if self.editable and goal is not None and ActionDialog(self.ctx, goal, self).exec():
@@ -189,3 +207,15 @@ class PlanTab(QWidget):
             QMessageBox.warning(self, "Action not saved", str(error))
             return
         self.changed.emit()
+
+
+def _goal_scores(goal: GoalView) -> str:
+    """Importance, confidence and the outcome at review, as one short cell."""
+    parts = []
+    if goal.importance is not None:
+        parts.append(f"importance {goal.importance}/10")
+    if goal.confidence is not None:
+        parts.append(f"confidence {goal.confidence}/10")
+    if goal.review_outcome:
+        parts.append(vocab.REVIEW_OUTCOMES[goal.review_outcome].lower())
+    return ", ".join(parts)

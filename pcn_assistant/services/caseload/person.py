@@ -94,6 +94,8 @@ class GoalView:
     review_on: date | None
     version: int
     actions: tuple[ActionView, ...] = ()
+    confidence: int | None = None  # 0-10, the person's confidence in reaching it
+    review_outcome: str | None = None  # achieved, partly or not, at review
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ def _plan(session, episode_id: int, notes: bool) -> PlanView:  # noqa: ANN001
         agreed_with_person=bool(plan and plan.agreed_with_person),
         agreed_on=plan.agreed_on if plan else None, version=plan.version if plan else None,
         goals=tuple(GoalView(g.id, g.description, g.need, g.importance, g.status,
-                             g.set_on, g.review_on, g.version, tuple(actions.get(g.id, ())))
+                             g.set_on, g.review_on, g.version, tuple(actions.get(g.id, ())),
+                             g.confidence, g.review_outcome)
                     for g in goals) if notes else (),
     )
