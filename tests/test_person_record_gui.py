@@ -200,3 +200,17 @@ def test_review_goal_from_the_plan_tab(qtbot, world_ctx, monkeypatch):
     plan_tab.review_goal()
     item = plan_tab.goals.topLevelItem(0)
     assert item.text(1) == "Achieved" and item.text(3) == "importance 7/10, confidence 8/10, achieved"
+
+
+def test_caseload_area_filters_by_household(qtbot, world_ctx):
+    from pcn_assistant.gui.areas.caseload import CaseloadArea
+
+    world, ctx = world_ctx
+    about_me.save_context(ctx.db, WORKER, world.patients[2], about_me.Context(lives_alone=True))
+    area = CaseloadArea(ctx)
+    qtbot.addWidget(area)
+    qtbot.waitUntil(lambda: area.model is not None and area.model.rowCount() == 4, timeout=5000)
+    _choose(area.household_combo, "lives_alone")
+    qtbot.waitUntil(lambda: area.model.rowCount() == 1, timeout=5000)
+    row = area.model.data(area.model.index(0, 0), Qt.ItemDataRole.UserRole)
+    assert row.patient_id == world.patients[2]

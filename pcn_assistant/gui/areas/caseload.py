@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock
+from pcn_assistant.core.person_record import HOUSEHOLD
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
@@ -65,6 +66,7 @@ class CaseloadArea(QWidget):
         self.worklist_list = child(self.form, QListWidget, "worklistList")
         self.coordinator_combo = child(self.form, QComboBox, "coordinatorCombo")
         self.practice_combo = child(self.form, QComboBox, "practiceCombo")
+        self.household_combo = child(self.form, QComboBox, "householdCombo")
         self.search_edit = child(self.form, QLineEdit, "searchEdit")
         self.description = child(self.form, QLabel, "descriptionLabel")
         self.table = child(self.form, QTableView, "table")
@@ -83,6 +85,9 @@ class CaseloadArea(QWidget):
         self.practice_combo.addItem("All practices", None)
         for practice in list_practices(ctx.db):
             self.practice_combo.addItem(f"{practice.name} ({practice.ods_code})", practice.ods_code)
+        self.household_combo.addItem("Any household", None)
+        for key, words in HOUSEHOLD.items():
+            self.household_combo.addItem(words, key)
         for wl in worklists.worklists():
             item = QListWidgetItem(wl.title, self.worklist_list)
             item.setData(Qt.ItemDataRole.UserRole, wl.key)
@@ -101,6 +106,7 @@ class CaseloadArea(QWidget):
         self.worklist_list.currentRowChanged.connect(self._worklist_changed)
         self.coordinator_combo.currentIndexChanged.connect(self.refresh)
         self.practice_combo.currentIndexChanged.connect(self.refresh)
+        self.household_combo.currentIndexChanged.connect(self.refresh)
         self.search_edit.textChanged.connect(self.refresh)
         self.open_button.clicked.connect(self.open_current)
         self.reassign_button.clicked.connect(self.reassign_selected)
@@ -125,7 +131,8 @@ class CaseloadArea(QWidget):
         coordinator = self.coordinator_combo.currentData()
         return worklists.WorklistFilter(
             coordinator=None if coordinator in (None, ALL) else coordinator,
-            practice_code=self.practice_combo.currentData(), search=self.search_edit.text())
+            practice_code=self.practice_combo.currentData(), search=self.search_edit.text(),
+            household=self.household_combo.currentData())
 
     def _title(self, wl: worklists.Worklist) -> str:
         if wl.key != "caseload":
