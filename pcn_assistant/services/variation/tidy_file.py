@@ -244,7 +244,8 @@ def _check_row(
         bad("practice_code", "a practice code is required")
     elif known_practices is not None:
         if not ods.is_practice_code(practice):
-            bad("practice_code", "not an ODS practice code (a letter and five digits, like N84001)")
+            bad("practice_code", "not an ODS practice code (a letter and five digits, like N84001; "
+                                 "U and five digits is a PCN)")
         elif ods.normalise(practice) not in known_practices:
             bad("practice_code", "this practice is not in the database; add it first")
     elif len(practice) > MAX_AREA_CODE:
