@@ -1,8 +1,10 @@
 """Read and check an indicator file: tidy data rows, or catalogue-format definitions.
 
 Data files have ``practice_code, indicator_code, period, numerator, denominator`` and
-optionally ``practice_name``, ``indicator_name`` and, to define an indicator the
-catalogue lacks, ``type``, ``multiplier`` and ``polarity``. Every problem is reported
+optionally ``practice_name``, ``indicator_name``, ``age_band`` (an ESP 2013 five-year band
+such as ``0-4`` or ``90+``, so an age-standardised indicator can be given as events and
+population by band) and, to define an indicator the catalogue lacks, ``type``,
+``multiplier`` and ``polarity``. Every problem is reported
 with the row number a spreadsheet shows (the header is row 1) and the column.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from pcn_assistant.core import ods
+from pcn_assistant.core.stats.standardised import parse_age_band
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services.variation import periods
 from pcn_assistant.services.variation.catalogue import (
@@ -29,12 +32,13 @@ from pcn_assistant.services.variation.catalogue import (
 )
 
 REQUIRED = ("practice_code", "indicator_code", "period", "numerator", "denominator")
-OPTIONAL = ("practice_name", "indicator_name", "type", "multiplier", "polarity", "unit")
+OPTIONAL = ("practice_name", "indicator_name", "type", "multiplier", "polarity", "unit", "age_band")
 DEFINING = ("type", "multiplier", "polarity")
 SYNONYMS = {
     "practice": "practice_code", "ods_code": "practice_code", "org_code": "practice_code",
     "area_code": "practice_code", "indicator": "indicator_code", "time_period": "period",
     "count": "numerator", "population": "denominator", "area_name": "practice_name",
+    "ageband": "age_band", "age_group": "age_band",
 }
 MAX_AREA_CODE = 20
 EXTRA = "_cells_without_header"
@@ -161,20 +165,22 @@ def read_indicator_file(
     problems: list[Problem] = []
     definitions = _file_definitions(raw_rows, catalogue, problems)
     records: list[dict] = []
-    seen: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    seen: dict[tuple, list[int]] = defaultdict(list)
     for number, row in raw_rows.items():
         if not any(row.values()):
             continue
         row_problems = _check_row(number, row, catalogue, definitions, known_practices)
         problems.extend(row_problems)
+        band = parse_age_band(row["age_band"]) if row.get("age_band") else None
         key = (ods.normalise(row["practice_code"]) if known_practices is not None else row["practice_code"],
-               row["indicator_code"], periods.normalise(row["period"]))
+               row["indicator_code"], periods.normalise(row["period"]), band)
         seen[key].append(number)
         if not row_problems:
             records.append({
                 "row": number, "practice_code": key[0], "practice_name": row.get("practice_name", ""),
                 "indicator_code": key[1], "period": key[2],
                 "numerator": parse_number(row["numerator"]), "denominator": parse_number(row["denominator"]),
+                "age_band": band,
             })
     duplicates = {n for numbers in seen.values() if len(numbers) > 1 for n in numbers}
     duplicates |= {p.row for p in problems}  # definition problems found before the row checks
@@ -183,10 +189,11 @@ def read_indicator_file(
             listed = ", ".join(map(str, numbers))
             problems.extend(
                 Problem(n, "period", raw_rows[n]["period"],
-                        f"the same practice, indicator and period appear on rows {listed}")
+                        f"the same practice, indicator, period and age band appear on rows {listed}")
                 for n in numbers)
     frame = pd.DataFrame(records, columns=["row", "practice_code", "practice_name", "indicator_code",
-                                           "period", "numerator", "denominator"])
+                                           "period", "numerator", "denominator", "age_band"])
+    frame["age_band"] = frame["age_band"].astype("Int64")
     frame = frame[~frame["row"].isin(duplicates)].reset_index(drop=True)
     problems.sort(key=lambda p: (p.row, p.column))
     rows_read = sum(1 for row in raw_rows.values() if any(row.values()))
@@ -264,6 +271,8 @@ def _check_row(
         bad("period", "a period is required")
     elif len(period) > periods.MAX_LENGTH:
         bad("period", f"periods are up to {periods.MAX_LENGTH} characters")
+    if row.get("age_band") and parse_age_band(row["age_band"]) is None:
+        bad("age_band", "not an ESP 2013 five-year age band (0-4, 5-9 ... 85-89, 90+)")
     numerator = parse_number(row["numerator"])
     denominator = parse_number(row["denominator"])
     if numerator is None:
