@@ -116,11 +116,12 @@ def _totals(rows: pd.DataFrame) -> pd.DataFrame:
 def _labelled(definition: IndicatorDef, method: str, why: str) -> IndicatorDef:
     """The definition as the audit shows it: the statistic in the unit and heading."""
     per = rate_unit(definition)
+    base = definition.name.split(" per ")[0]
     if method == DSR:
         statistic = f"age-standardised rate {per} (ESP 2013)"
-        return replace(definition, unit=statistic, statistic=statistic)
+        return replace(definition, name=f"{base}: {statistic}", unit=f"{per}, age-standardised",
+                       statistic=statistic)
     if method == ISR:
-        base = definition.name.split(" per ")[0]
         statistic = "ratio to expected (indirectly age-sex standardised, 100 = as expected)"
         return replace(definition, name=f"{base}: ratio to expected", multiplier=ISR_REFERENCE,
                        unit="ratio to expected (100 = as expected)", statistic=statistic)

@@ -120,7 +120,9 @@ def add_indicator_sheet(
     sheet["A1"] = definition.label
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = definition.description
-    sheet["A3"] = (f"{definition.type.capitalize()} x{definition.multiplier:,g} ({definition.unit}); "
+    what = (definition.statistic[:1].upper() + definition.statistic[1:] if definition.statistic
+            else f"{definition.type.capitalize()} x{definition.multiplier:,g} ({definition.unit})")
+    sheet["A3"] = (f"{what}; "
                    f"{POLARITY_TEXT.get(definition.polarity, definition.polarity)}. "
                    f"Source: {definition.source or 'not stated'}. Code: {definition.code}")
     for cell in ("A2", "A3"):
