@@ -111,7 +111,8 @@ def compute_table(
     polarity = np.array([indicators[c].polarity for c in codes], dtype=object)
 
     groups = data.groupby(["indicator_code", "period"], sort=False)
-    pooled = (groups["numerator"].transform("sum") / groups["denominator"].transform("sum")).to_numpy(dtype=float)
+    pooled = (groups["numerator"].transform("sum") / groups["denominator"].transform("sum")).to_numpy(
+        dtype=float, copy=True)
     comparator = pooled * multiplier
 
     limits = {key: np.full(len(data), np.nan) for key in
