@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
-from pcn_assistant.core.stats.standardised import age_band
+from pcn_assistant.core.stats.standardised import BAND_WIDTH, OLDEST_BAND
 from pcn_assistant.services.variation.standardise import AgeProfile, ListStructure
 from pcn_assistant.store.models import Patient, Practice
 from pcn_assistant.store.models.patient import REGISTERED
@@ -31,33 +31,49 @@ PROFILE_COLUMNS: Final = {
 }
 
 
-def ages_on(births: pd.Series, today: date) -> np.ndarray:
-    """Whole years of age on ``today`` (a birthday today counts)."""
-    born = pd.to_datetime(births)
-    before_birthday = (born.dt.month > today.month) | ((born.dt.month == today.month) & (born.dt.day > today.day))
-    return (today.year - born.dt.year - before_birthday.astype(int)).to_numpy()
+def years_before(today: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for 29 February in a common year)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def band_of_birth(today: date) -> ColumnElement[int]:
+    """The ESP 2013 band of each patient's age on ``today``, as literal date comparisons
+    so it runs in SQL on SQLite and PostgreSQL alike: aged 5b or more means born on or
+    before the day 5b years ago (a birthday today counts)."""
+    whens = [(Patient.date_of_birth <= years_before(today, BAND_WIDTH * band), band)
+             for band in range(OLDEST_BAND, 0, -1)]
+    return case(*whens, else_=0)
 
 
 def registered_people(session: Session, today: date) -> pd.DataFrame:
-    """Registered patients' practice, ESP 2013 age band, sex and 12-month counts."""
-    columns = [getattr(Patient, name) for name, _source in PROFILE_COLUMNS.values()]
+    """Registered patients counted by practice, age band and sex, with the totals of each
+    profiled 12-month count and how many people have it recorded. Grouped in SQL, so a
+    list of any size comes back as a few hundred rows."""
+    band = band_of_birth(today).label("age_band")
+    measures = []
+    for name, _source in PROFILE_COLUMNS.values():
+        column = getattr(Patient, name)
+        measures += [func.sum(column).label(name), func.count(column).label(f"{name}_known")]
     rows = session.execute(
-        select(Practice.ods_code, Patient.date_of_birth, Patient.sex, *columns)
+        select(Practice.ods_code, band, Patient.sex, func.count().label("population"), *measures)
         .join(Practice, Practice.id == Patient.practice_id)
-        .where(Patient.registration_status == REGISTERED)).all()
-    names = ["practice_code", "date_of_birth", "sex", *[name for name, _source in PROFILE_COLUMNS.values()]]
+        .where(Patient.registration_status == REGISTERED)
+        .group_by(Practice.ods_code, band, Patient.sex)).all()
+    names = ["practice_code", "age_band", "sex", "population"]
+    for name, _source in PROFILE_COLUMNS.values():
+        names += [name, f"{name}_known"]
     people = pd.DataFrame(rows, columns=names)
-    if people.empty:
-        return people.assign(age_band=pd.Series(dtype=int))
-    ages = np.maximum(ages_on(people["date_of_birth"], today), 0)  # a future birth date reads as 0
-    return people.assign(age_band=age_band(ages))
+    for name in names[3:]:
+        people[name] = pd.to_numeric(people[name]).fillna(0)
+    return people
 
 
 def list_structure(people: pd.DataFrame) -> ListStructure:
     """Registered patients by practice, age band and sex."""
-    frame = (people.groupby(["practice_code", "age_band", "sex"]).size().rename("population").reset_index()
-             if not people.empty else pd.DataFrame(columns=["practice_code", "age_band", "sex", "population"]))
-    return ListStructure(frame)
+    return ListStructure(people.loc[:, ["practice_code", "age_band", "sex", "population"]].copy())
 
 
 def age_profiles(people: pd.DataFrame) -> dict[str, AgeProfile]:
@@ -65,12 +81,10 @@ def age_profiles(people: pd.DataFrame) -> dict[str, AgeProfile]:
     the patients with a recorded count (a blank count is unknown, not zero)."""
     profiles: dict[str, AgeProfile] = {}
     for code, (column, source) in PROFILE_COLUMNS.items():
-        if people.empty or column not in people.columns:
-            continue
-        known = people[people[column].notna()]
+        known = people[people[f"{column}_known"] > 0] if not people.empty else people
         if known.empty:
             continue
         frame = known.groupby(["age_band", "sex"]).agg(
-            events=(column, "sum"), population=(column, "size")).reset_index()
+            events=(column, "sum"), population=(f"{column}_known", "sum")).reset_index()
         profiles[code] = AgeProfile(frame, source)
     return profiles
