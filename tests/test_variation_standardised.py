@@ -194,3 +194,29 @@ def test_banded_file_workbook_says_age_standardised(tmp_path):
     assert sheet["A3"].value.startswith("Age-standardised rate per 1,000 (ESP 2013)")
     summary = " ".join(str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value)
     assert "age-standardised" in summary
+
+
+def test_age_bands_from_birth_dates_at_their_boundaries(db):
+    """On 1 November 2026: born 1 Nov 2021 is 5 today (band 5-9), born 2 Nov 2021 is 4
+    (0-4); born 1 Nov 1936 is 90 (90+), born 2 Nov 1936 is 89 (85-89)."""
+    from pcn_assistant.core import clock
+    from pcn_assistant.services.variation.age_structure import registered_people
+
+    numbers = iter(valid_numbers(4))
+    with db.transaction() as session:
+        practice = Practice(ods_code="A10001", name="A")
+        session.add(practice)
+        session.flush()
+        for born in (date(2021, 11, 1), date(2021, 11, 2), date(1936, 11, 1), date(1936, 11, 2)):
+            session.add(Patient(nhs_number=next(numbers), date_of_birth=born, sex="F", practice_id=practice.id))
+    with db.session() as session:
+        people = registered_people(session, clock.today())
+    assert clock.today() == date(2026, 11, 1)
+    assert dict(zip(people["age_band"], people["population"], strict=True)) == {0: 1, 1: 1, 17: 1, 18: 1}
+
+
+def test_leap_day_cut_off_falls_back_to_28_february():
+    from pcn_assistant.services.variation.age_structure import years_before
+
+    assert years_before(date(2028, 2, 29), 5) == date(2023, 2, 28)
+    assert years_before(date(2028, 2, 29), 4) == date(2024, 2, 29)

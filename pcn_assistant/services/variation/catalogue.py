@@ -48,8 +48,11 @@ class IndicatorDef:
 
     @property
     def label(self) -> str:
-        """Name with its unit, for column headings and chart titles."""
-        return f"{self.name} ({self.unit})" if self.unit and self.unit not in self.name else self.name
+        """Name with its unit, for column headings and chart titles (a standardised
+        indicator's name already says what its values are)."""
+        if self.statistic or not self.unit or self.unit in self.name:
+            return self.name
+        return f"{self.name} ({self.unit})"
 
     def same_method(self, other: IndicatorDef) -> bool:
         return (self.type, self.multiplier, self.polarity) == (other.type, other.multiplier, other.polarity)
