@@ -220,3 +220,28 @@ def test_leap_day_cut_off_falls_back_to_28_february():
 
     assert years_before(date(2028, 2, 29), 5) == date(2023, 2, 28)
     assert years_before(date(2028, 2, 29), 4) == date(2024, 2, 29)
+
+
+def test_same_practice_with_and_without_bands_is_refused(tmp_path):
+    path = _banded_file(tmp_path, {"OLD01": OLD})
+    with path.open("a") as handle:
+        handle.write(f"OLD01,emergency_admissions,{PERIOD},,100,5000\n")
+    with pytest.raises(Exception, match="both with and without an age band"):
+        compute_variation(None, LOCAL_ADMIN, indicators_file=path)
+
+
+def test_database_import_keeps_practice_totals(db, tmp_path):
+    from sqlalchemy import select
+
+    from pcn_assistant.store.models.variation import IndicatorValue
+
+    with db.transaction() as session:
+        session.add_all([Practice(ods_code="A10001", name="A"), Practice(ods_code="B20002", name="B")])
+    path = _banded_file(tmp_path, {"A10001": OLD, "B20002": YOUNG})
+    outcome = import_indicators(db, LOCAL_ADMIN, path)
+    assert not outcome.errors and outcome.inserted == 2
+    with db.session() as session:
+        stored = {v.practice_id: (v.numerator, v.denominator) for v in session.execute(select(IndicatorValue)).scalars()}
+    expected = sorted((float(sum(round(r * p) for r, p in zip(RATES, pop, strict=True))), float(pop.sum()))
+                      for pop in (OLD, YOUNG))
+    assert sorted(stored.values()) == expected

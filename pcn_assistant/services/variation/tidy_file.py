@@ -182,6 +182,7 @@ def read_indicator_file(
                 "numerator": parse_number(row["numerator"]), "denominator": parse_number(row["denominator"]),
                 "age_band": band,
             })
+    _check_bands(seen, raw_rows, problems)
     duplicates = {n for numbers in seen.values() if len(numbers) > 1 for n in numbers}
     duplicates |= {p.row for p in problems}  # definition problems found before the row checks
     for numbers in seen.values():
@@ -200,6 +201,20 @@ def read_indicator_file(
     used = set(frame["indicator_code"])
     return IndicatorFile(path, sha, "data", rows_read, frame,
                          {c: d for c, d in definitions.items() if c in used}, problems, raw_rows)
+
+
+def _check_bands(seen: dict[tuple, list[int]], raw_rows: dict[int, dict[str, str]],
+                 problems: list[Problem]) -> None:
+    """A practice's indicator and period is either one all-ages row or rows by age band:
+    both would count the same events twice."""
+    banded: dict[tuple, set[bool]] = defaultdict(set)
+    for key in seen:
+        banded[key[:3]].add(key[3] is not None)
+    for key, numbers in seen.items():
+        if banded[key[:3]] == {True, False}:
+            problems.extend(Problem(n, "age_band", raw_rows[n].get("age_band", ""),
+                                    "this practice, indicator and period has rows both with and "
+                                    "without an age band") for n in numbers)
 
 
 def _file_definitions(

@@ -87,7 +87,9 @@ STANDARDISATION = (
     "months it is scaled so the PCN as a whole is 100. The 'numerator' is then the observed and the "
     "'denominator' the expected count; limits are exact Poisson below 10 observed events and Byar's "
     "from 10, divided by the expected count; 100 is the comparator. Where neither breakdown is "
-    "available the crude rate is shown, labelled 'not age-standardised' with the reason."
+    "available the crude rate is shown, labelled 'not age-standardised' with the reason. STAR-PU "
+    "prescribing weightings are not used: NHS Digital last updated them in 2013 and OpenPrescribing "
+    "withdrew them as a denominator in 2024."
 )
 
 
