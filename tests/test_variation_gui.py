@@ -123,3 +123,4 @@ def test_standardised_indicators_are_labelled_on_screen(qtbot, demo_db):
     chart = area.funnel.chart()
     assert "ratio to expected" in chart.title()
     assert any("ratio to expected" in axis.titleText() for axis in chart.axes())
+    assert any(axis.titleText() == "Expected events" for axis in chart.axes())  # x: observed vs expected

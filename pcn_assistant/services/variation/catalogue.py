@@ -45,6 +45,7 @@ class IndicatorDef:
     origin: str = CATALOGUE
     standardisation: str = CRUDE  # the method declared; the audit says which one it used
     statistic: str = ""  # what the audit's values are, when not the plain type and unit
+    denominator_label: str = "Denominator"  # what the denominator is (a funnel plot's x axis)
 
     @property
     def label(self) -> str:
@@ -60,7 +61,7 @@ class IndicatorDef:
     def as_dict(self) -> dict:
         """The fields the database stores (the method is declared by the shipped catalogue)."""
         fields = asdict(self)
-        del fields["standardisation"], fields["statistic"]
+        del fields["standardisation"], fields["statistic"], fields["denominator_label"]
         return fields
 
 

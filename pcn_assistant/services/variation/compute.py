@@ -168,7 +168,7 @@ def compute_table(
         for column in SUPPRESSED_COLUMNS:
             table[column] = table[column].astype(object)
             table.loc[suppressed, column] = SUPPRESSION_MARK
-    return table, _funnels(data, pooled, comparator, funnel_x)
+    return table, _funnels(data, pooled, comparator, funnel_x, indicators)
 
 
 def _significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
@@ -186,6 +186,7 @@ def _counts(values: np.ndarray) -> np.ndarray:
 
 def _funnels(
     data: pd.DataFrame, pooled: np.ndarray, comparator: np.ndarray, funnel_x: np.ndarray,
+    indicators: dict[str, IndicatorDef],
 ) -> dict[tuple[str, str], Funnel]:
     frame = data.assign(_pooled=pooled, _comparator=comparator, _x=np.where(np.isnan(funnel_x),
                                                                           data["denominator"], funnel_x))
@@ -199,9 +200,7 @@ def _funnels(
     return {
         (code, period): Funnel(code, period, float(row.pooled), float(row.comparator),
                                float(row.low), float(row.high), int(row.practices),
-                               x_positions.get((code, period), {}),
-                               "Derived denominator (count / rate)" if (code, period) in x_positions
-                               else "Denominator")
+                               x_positions.get((code, period), {}), indicators[code].denominator_label)
         for (code, period), row in summary.iterrows()
     }
 

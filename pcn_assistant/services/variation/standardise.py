@@ -120,11 +120,12 @@ def _labelled(definition: IndicatorDef, method: str, why: str) -> IndicatorDef:
     if method == DSR:
         statistic = f"age-standardised rate {per} (ESP 2013)"
         return replace(definition, name=f"{base}: {statistic}", unit=f"{per}, age-standardised",
-                       statistic=statistic)
+                       statistic=statistic, denominator_label="Derived denominator (count / DSR)")
     if method == ISR:
         statistic = "ratio to expected (indirectly age-sex standardised, 100 = as expected)"
         return replace(definition, name=f"{base}: ratio to expected", multiplier=ISR_REFERENCE,
-                       unit="ratio to expected (100 = as expected)", statistic=statistic)
+                       unit="ratio to expected (100 = as expected)", statistic=statistic,
+                       denominator_label="Expected events")
     return replace(definition, statistic=f"crude rate {per} (not age-standardised: {why})")
 
 
