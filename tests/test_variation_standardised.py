@@ -245,3 +245,16 @@ def test_database_import_keeps_practice_totals(db, tmp_path):
     expected = sorted((float(sum(round(r * p) for r, p in zip(RATES, pop, strict=True))), float(pop.sum()))
                       for pop in (OLD, YOUNG))
     assert sorted(stored.values()) == expected
+
+
+def test_dsr_funnel_places_practices_at_their_derived_denominators(tmp_path):
+    lists = {"OLD01": OLD, "YNG01": YOUNG, "MIX01": MIXED}
+    result = compute_variation(None, LOCAL_ADMIN, indicators_file=_banded_file(tmp_path, lists))
+    funnel = result.funnels[("emergency_admissions", PERIOD)]
+    table = _by_practice(result)
+    for code in lists:
+        derived = table.loc[code, "numerator"] / table.loc[code, "value"] * 1000
+        assert funnel.x_of(code, table.loc[code, "denominator"]) == pytest.approx(derived, rel=1e-9)
+    assert funnel.x_title == "Derived denominator (count / DSR)"
+    assert funnel.comparator == pytest.approx(float(table["comparator"].iloc[0]))
+    assert funnel.min_denominator == pytest.approx(min(funnel.x.values()))
