@@ -1,4 +1,4 @@
-"""NHS number rules in search (issue 16 item 3): the search box refuses what import refuses."""
+"""Identifier rules in search and forms (issue 16 item 3): they refuse what import refuses."""
 
 from caseload_helpers import add_people
 
@@ -47,3 +47,19 @@ def test_same_digit_number_is_refused_even_if_stored(db):
     assert count_patients(db, LOCAL_ADMIN, PatientFilter(search="111 111 1111")) == 0
     # Fewer than ten digits is a prefix being typed, not a number to judge yet.
     assert count_patients(db, LOCAL_ADMIN, PatientFilter(search="111111111")) == 1
+
+
+def test_user_form_refuses_a_pcn_code_for_a_practice_manager(db):
+    import pytest
+
+    from pcn_assistant.errors import InvalidInput
+    from pcn_assistant.services import auth, users
+    from pcn_assistant.services.security import ADMIN, PRACTICE_MANAGER
+
+    password = "correct horse battery"
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=password)
+    admin = auth.authenticate(db, "boss", password)
+    with pytest.raises(InvalidInput, match="practice's ODS code"):
+        users.add_user(db, admin, "pm", role=PRACTICE_MANAGER, password=password, practice_code="U12345")
+    assert users.add_user(db, admin, "pm", role=PRACTICE_MANAGER, password=password,
+                          practice_code="T12345").practice_code == "T12345"
