@@ -258,3 +258,16 @@ def test_dsr_funnel_places_practices_at_their_derived_denominators(tmp_path):
     assert funnel.x_title == "Derived denominator (count / DSR)"
     assert funnel.comparator == pytest.approx(float(table["comparator"].iloc[0]))
     assert funnel.min_denominator == pytest.approx(min(funnel.x.values()))
+
+
+def test_catalogue_declares_each_indicators_method():
+    from pcn_assistant.services.variation.catalogue import definition_problems, shipped_catalogue
+
+    declared = {code: d.standardisation for code, d in shipped_catalogue().items()}
+    assert {code for code, method in declared.items() if method == "age"} == {
+        "ae_attendances", "emergency_admissions", "antibiotic_items"}
+    assert set(declared.values()) == {"age", "crude"}
+    row = {"code": "x", "type": "proportion", "multiplier": "100", "polarity": "higher_is_better"}
+    assert "standardisation" in definition_problems({**row, "standardisation": "age"})  # rates only
+    assert "standardisation" in definition_problems({**row, "standardisation": "direct"})
+    assert not definition_problems({**row, "type": "rate", "standardisation": "age"})
