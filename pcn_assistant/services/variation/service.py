@@ -36,6 +36,7 @@ from pcn_assistant.services.variation.age_structure import (
     registered_people,
 )
 from pcn_assistant.services.variation.catalogue import (
+    AGE,
     SOCIAL_PRESCRIBING,
     IndicatorDef,
     catalogue_in,
@@ -111,8 +112,9 @@ def compute_variation(
         with db.session() as session:
             records, indicators, names, sources = _from_database(
                 session, wanted_periods, indicator_codes, today or clock.today())
-            people = registered_people(session, today or clock.today())
-            lists, profiles = list_structure(people), age_profiles(people)
+            if any(indicators[code].standardisation == AGE for code in set(records["indicator_code"])):
+                people = registered_people(session, today or clock.today())
+                lists, profiles = list_structure(people), age_profiles(people)
     if wanted_periods:
         records = records[records["period"].isin(wanted_periods)]
     if indicator_codes:
