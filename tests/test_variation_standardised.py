@@ -104,7 +104,7 @@ def test_fewer_than_ten_events_switches_to_ratio_to_expected(tmp_path):
         assert table.loc[code, "denominator"] == pytest.approx(expected, rel=1e-9)
         assert table.loc[code, "value"] == pytest.approx(counts[code].sum() / expected * 100, rel=1e-9)
         assert table.loc[code, "comparator"] == pytest.approx(100.0)
-        assert table.loc[code, "statistic"].startswith("ratio to expected")
+        assert table.loc[code, "statistic"] == "ratio to expected (indirectly age standardised, 100 = as expected)"
     assert table.loc["TINY1", "method"] == "Exact" and table.loc["OLD01", "method"] == "Byars"
     assert result.indicators["emergency_admissions"].name == "Emergency admissions: ratio to expected"
 

@@ -64,7 +64,7 @@ class Standardised:
     records: pd.DataFrame
     definitions: dict[str, IndicatorDef]
     methods: dict[str, str] = field(default_factory=dict)  # indicator -> dsr / isr / crude
-    dsr: pd.DataFrame | None = None  # KEYS + value, limits, comparator, significance, x
+    dsr: pd.DataFrame | None = None  # KEYS + value, method, limits, pooled, significance, x
 
 
 def rate_unit(definition: IndicatorDef) -> str:
@@ -94,12 +94,12 @@ def standardise(
             method, frame, dsr_rows = _from_bands(rows, definition)
             if dsr_rows is not None:
                 dsr_parts.append(dsr_rows)
-            why = ""
+            detail = "age"  # the bands are age bands only
         else:
-            method, frame, why = _from_list(rows, definition, lists, (profiles or {}).get(code))
+            method, frame, detail = _from_list(rows, definition, lists, (profiles or {}).get(code))
         out.append(frame)
         methods[code] = method
-        definitions[code] = _labelled(definition, method, why)
+        definitions[code] = _labelled(definition, method, detail)
     columns = ["practice_code", "indicator_code", "period", "numerator", "denominator"]
     combined = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=columns)
     return Standardised(combined.loc[:, columns], definitions, methods,
@@ -113,8 +113,9 @@ def _totals(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.groupby(KEYS, sort=False, as_index=False)[["numerator", "denominator"]].sum()
 
 
-def _labelled(definition: IndicatorDef, method: str, why: str) -> IndicatorDef:
-    """The definition as the audit shows it: the statistic in the unit and heading."""
+def _labelled(definition: IndicatorDef, method: str, detail: str) -> IndicatorDef:
+    """The definition as the audit shows it: the statistic in the unit and heading.
+    ``detail`` is the strata of a ratio (age or age-sex) or why a rate stayed crude."""
     per = rate_unit(definition)
     base = definition.name.split(" per ")[0]
     if method == DSR:
@@ -122,11 +123,11 @@ def _labelled(definition: IndicatorDef, method: str, why: str) -> IndicatorDef:
         return replace(definition, name=f"{base}: {statistic}", unit=f"{per}, age-standardised",
                        statistic=statistic, denominator_label="Derived denominator (count / DSR)")
     if method == ISR:
-        statistic = "ratio to expected (indirectly age-sex standardised, 100 = as expected)"
+        statistic = f"ratio to expected (indirectly {detail} standardised, 100 = as expected)"
         return replace(definition, name=f"{base}: ratio to expected", multiplier=ISR_REFERENCE,
                        unit="ratio to expected (100 = as expected)", statistic=statistic,
                        denominator_label="Expected events")
-    return replace(definition, statistic=f"crude rate {per} (not age-standardised: {why})")
+    return replace(definition, statistic=f"crude rate {per} (not age-standardised: {detail})")
 
 
 def _matrix(rows: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -188,4 +189,4 @@ def _from_list(
     observed = frame.groupby("period")["numerator"].transform("sum")
     expected = frame.groupby("period")["denominator"].transform("sum")
     frame["denominator"] = frame["denominator"] * np.where(observed > 0, observed / expected, 1.0)
-    return ISR, frame, ""
+    return ISR, frame, "age-sex"
