@@ -65,3 +65,41 @@ def test_ods_codes():
     assert not ods.is_practice_code("884001")
     assert ods.is_pcn_code("U12345")
     assert not ods.is_pcn_code("Y12345")
+
+
+@pytest.mark.parametrize("digit", range(10))
+def test_same_digit_numbers_pass_modulus_11_but_are_invalid(digit):
+    number = str(digit) * 10
+    assert nhs_number.check_digit(number[:9]) == digit  # Modulus 11 alone would accept it
+    assert not nhs_number.is_valid(number)
+    assert not nhs_number.is_valid(f"{number[:3]} {number[3:6]} {number[6:]}")
+    assert "same digit" in nhs_number.validation_error(number)
+
+
+def test_one_digit_off_same_digit_is_judged_by_modulus_11_alone():
+    # 000000001 has check digit 9 (1 x 2 = 2; 11 - 2 = 9): valid although nine digits are 0.
+    assert nhs_number.is_valid("0000000019")
+    assert not nhs_number.is_same_digit("0000000019")
+
+
+@pytest.mark.parametrize("raw", ["９４３４７６５９１９", "９４３ ４７６ ５９１９", "943476591９", "٩٤٣٤٧٦٥٩١٩"])
+def test_non_ascii_digits_never_validate(raw):
+    assert not nhs_number.is_valid(raw)
+    assert "only digits" in nhs_number.validation_error(raw)
+    assert not nhs_number.is_ascii_digits(nhs_number.normalise(raw))
+
+
+@pytest.mark.parametrize("code", ["U12345", "u12345", " U00001 "])
+def test_pcn_code_is_not_a_practice_code(code):
+    assert ods.is_pcn_code(code)
+    assert not ods.is_practice_code(code)
+
+
+@pytest.mark.parametrize("code", ["A12345", "T99999", "V00001", "Y90001", "Z12345"])
+def test_letters_either_side_of_u_are_practice_codes(code):
+    assert ods.is_practice_code(code)
+    assert not ods.is_pcn_code(code)
+
+
+def test_full_width_practice_code_is_rejected():
+    assert not ods.is_practice_code("Ｎ８４００１")

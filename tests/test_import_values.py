@@ -33,6 +33,17 @@ def test_nhs_number_messages(raw, message):
     assert ev.parse_nhs_numbers(cells(raw)).errors[0] == message
 
 
+def test_same_digit_nhs_numbers_are_rejected_on_import():
+    """All ten pass Modulus 11 (so the check alone would let them in); none is issued."""
+    same = [str(d) * 10 for d in range(10)]
+    parsed = ev.parse_nhs_numbers(cells(*same, "999 000 0018", "9990000018"))
+    assert parsed.values.tolist()[:10] == [None] * 10
+    assert set(parsed.errors[:10]) == {"NHS number cannot be ten of the same digit (such numbers are never issued)"}
+    # One digit different is an ordinary number again: the rule is exactly "all ten the same".
+    assert parsed.values.tolist()[10:] == ["9990000018", "9990000018"]
+    assert parsed.errors[10] is None
+
+
 def test_dates_in_each_extract_format():
     parsed = ev.parse_dates(cells("03/07/1941", "03-Jul-1941", "1941-07-03", "3/7/1941", "03-JUL-1941",
                                   "03/07/1941 00:00", "1941-07-03 00:00:00", "3 July 1941"), TODAY)
@@ -105,8 +116,9 @@ def test_postcodes_normalised():
 
 
 def test_practice_codes_are_ods_format():
-    parsed = ev.parse_practice_codes(cells("n84001", "U12345", "1234", ""))
-    assert parsed.values.tolist() == ["N84001", "U12345", None, None]
+    parsed = ev.parse_practice_codes(cells("n84001", "U12345", "1234", "", "T12345", "V12345"))
+    assert parsed.values.tolist() == ["N84001", None, None, None, "T12345", "V12345"]
+    assert "PCN" in parsed.errors[1]  # U + five digits is a PCN code, never a practice
     assert parsed.errors[2].startswith("Practice code must be an ODS code")
     assert parsed.errors[3] == "Practice code is missing"
 

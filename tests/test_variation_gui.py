@@ -109,3 +109,18 @@ def test_import_button_reloads(qtbot, sqlite_db, tmp_path, monkeypatch, quiet_bo
     qtbot.waitUntil(lambda: area.result is not None and not area.result.empty, timeout=20_000)
     assert area.model.rows == ["PCN", "A12345"] and area.export_button.isEnabled()
     assert "1 inserted" in quiet_boxes[0][1][1]
+
+
+def test_standardised_indicators_are_labelled_on_screen(qtbot, demo_db):
+    """The demo's patients carry 12-month A&E and admission counts, so those indicators
+    show as ratios to expected; antibiotic items stay crude and say why."""
+    area = make_area(qtbot, demo_db)
+    names = [area.indicator_list.item(i).text() for i in range(area.indicator_list.count())]
+    assert "A&E attendances: ratio to expected" in names
+    assert "Emergency admissions: ratio to expected" in names
+    assert "not age-standardised" in area.result.indicators["antibiotic_items"].statistic
+    area.funnel_combo.setCurrentIndex(area.funnel_combo.findData("emergency_admissions"))
+    chart = area.funnel.chart()
+    assert "ratio to expected" in chart.title()
+    assert any("ratio to expected" in axis.titleText() for axis in chart.axes())
+    assert any(axis.titleText() == "Expected events" for axis in chart.axes())  # x: observed vs expected

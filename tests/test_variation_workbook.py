@@ -5,6 +5,7 @@ import math
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from pcn_assistant import __version__
@@ -45,7 +46,7 @@ def test_sheets_and_data_sheet_identical_to_compute(exported):
                 assert got is None
             else:
                 assert got == want, (written, expected)
-    assert book["Data"].freeze_panes == "A2" and book["Data"].auto_filter.ref == f"A1:O{len(frame) + 1}"
+    assert book["Data"].freeze_panes == "A2" and book["Data"].auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS))}{len(frame) + 1}"
     assert "*" in {row[5] for row in data[1:]}  # the demo's small registers are suppressed
 
 

@@ -20,6 +20,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pcn_assistant.core import nhs_number, ods
+
 MAX_AGE_YEARS = 120
 EARLIEST_DATE = date(1900, 1, 1)
 
@@ -50,7 +52,7 @@ _POSTCODE = re.compile(
     r"^(GIR0AA|(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
     r"[0-9][ABD-HJLNP-UW-Z]{2})$"
 )
-_ODS_PRACTICE = re.compile(r"^[A-Z][0-9]{5}$")
+_ODS_PRACTICE = ods.PRACTICE_PATTERN  # U + five digits is a PCN, never a practice
 _LSOA = re.compile(r"^[EW]0[01][0-9]{6}$")
 _SNOMED = re.compile(r"^[1-9][0-9]{5,17}$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+(?:\.0+)?$")
@@ -120,9 +122,11 @@ def parse_nhs_numbers(column: np.ndarray) -> Parsed:
             digits, index = digits[numeric], index[numeric]
             check = 11 - (digits[:, :9] * np.arange(10, 1, -1)).sum(axis=1) % 11
             check[check == 11] = 0
-            good = check == digits[:, 9]
+            same = (digits == digits[:, :1]).all(axis=1)  # 0000000000 ... 9999999999
+            good = (check == digits[:, 9]) & ~same
             values[index[good]] = compact[index[good]]
             errors[index[~good]] = "NHS number fails the Modulus 11 check (a digit is probably mistyped)"
+            errors[index[same]] = nhs_number.SAME_DIGIT_MESSAGE
         for i in np.flatnonzero(~ten):
             number = compact[i]
             if not number:
@@ -356,7 +360,8 @@ def _pattern_parser(
 
 parse_postcodes = _pattern_parser(_POSTCODE, "Not a UK postcode", compact=True, spaced=True)
 parse_practice_codes = _pattern_parser(
-    _ODS_PRACTICE, "Practice code must be an ODS code: one letter and five digits, e.g. N84001",
+    _ODS_PRACTICE, ("Practice code must be an ODS code: one letter and five digits, e.g. N84001 "
+     "(U and five digits is a PCN, not a practice)"),
     compact=True, required_message="Practice code is missing")
 parse_lsoa_codes = _pattern_parser(_LSOA, "LSOA code must look like E01012345", compact=True)
 parse_snomed_codes = _pattern_parser(

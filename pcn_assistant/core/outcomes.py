@@ -56,6 +56,25 @@ _ANXIETY_BANDS = ((1, "Very low"), (3, "Low"), (5, "Medium"), (10, "High"))
 
 IMPROVED, NO_CHANGE, WORSENED = "improved", "no change", "worsened"
 
+# Meaningful change: the smallest change, in the direction of improvement, that counts as
+# "improved" (and its mirror as "worsened") when a PCN reports how many people improved.
+# A rise of 0.5 SWEMWBS metric points is within measurement noise, not an improvement.
+SWEMWBS_MEANINGFUL = 3.0
+ONS4_MEANINGFUL = 1
+MEANINGFUL_CHANGE: dict[str, float] = {SWEMWBS: SWEMWBS_MEANINGFUL, **dict.fromkeys(
+    (LIFE_SATISFACTION, WORTHWHILE, HAPPINESS, ANXIETY), ONS4_MEANINGFUL)}
+MEANINGFUL_RULES: tuple[str, ...] = (
+    "SWEMWBS: a change of 3 or more metric points counts as a meaningful improvement (or, as a fall, "
+    "a meaningful deterioration); smaller changes count as no meaningful change. Source: Warwick "
+    "Medical School's WEMWBS user guidance, drawing on Shah N et al., Responsiveness of the Short "
+    "Warwick-Edinburgh Mental Well-Being Scale (SWEMWBS): evaluation in a clinical sample, Health "
+    "Qual Life Outcomes 2018;16:239, which put the minimal important difference at about 1 to 3 "
+    "points; the top of that range is used so that a count of people improved is not inflated.",
+    "ONS4: a change of at least 1 point on the 0-10 scale of a question counts (a fall for anxiety). "
+    "Answers are whole numbers, so every change is at least 1 point; no published minimal "
+    "important difference for a single person's ONS4 answers was found, so none is invented.",
+)
+
 Answers = Sequence[int | None]
 
 
@@ -132,13 +151,30 @@ def score_ons4(items: Answers) -> dict[str, tuple[int, str]] | None:
 
 
 def direction(question: str, baseline: float, follow_up: float) -> str:
-    """Improved, no change or worsened; for anxiety a fall is the improvement."""
+    """Improved, no change or worsened by any amount; for anxiety a fall is the improvement."""
     delta = follow_up - baseline
     if question == ANXIETY:
         delta = -delta
     if delta > 0:
         return IMPROVED
     if delta < 0:
+        return WORSENED
+    return NO_CHANGE
+
+
+def meaningful_direction(question: str, baseline: float, follow_up: float) -> str:
+    """Improved or worsened only when the change reaches the question's meaningful-change
+    threshold (``MEANINGFUL_CHANGE``), else no change; for anxiety a fall is the improvement.
+
+    The change is compared on the 2-decimal scale the metric table uses, so 15.32 -> 18.32
+    is exactly 3 points even though the floating-point difference is 2.9999999999999982."""
+    delta = round(follow_up - baseline, 6)
+    if question == ANXIETY:
+        delta = -delta
+    threshold = MEANINGFUL_CHANGE[question]
+    if delta >= threshold:
+        return IMPROVED
+    if delta <= -threshold:
         return WORSENED
     return NO_CHANGE
 
@@ -152,7 +188,8 @@ class Change:
     baseline: float
     follow_up: float
     change: float  # follow-up minus baseline, as measured
-    direction: str  # improved / no change / worsened, polarity applied
+    direction: str  # improved / no change / worsened by any amount, polarity applied
+    meaningful: str = NO_CHANGE  # the same, counting only changes that reach the threshold
 
 
 def swemwbs_change(baseline: Answers, follow_up: Answers) -> Change | None:
@@ -161,7 +198,8 @@ def swemwbs_change(baseline: Answers, follow_up: Answers) -> Change | None:
     if first is None or second is None:
         return None
     return Change(SWEMWBS, "SWEMWBS metric score", first.metric, second.metric,
-                  round(second.metric - first.metric, 2), direction(SWEMWBS, first.metric, second.metric))
+                  round(second.metric - first.metric, 2), direction(SWEMWBS, first.metric, second.metric),
+                  meaningful_direction(SWEMWBS, first.metric, second.metric))
 
 
 def ons4_changes(baseline: Answers, follow_up: Answers) -> list[Change] | None:
@@ -173,6 +211,7 @@ def ons4_changes(baseline: Answers, follow_up: Answers) -> list[Change] | None:
               HAPPINESS: "Happiness yesterday", ANXIETY: "Anxiety yesterday"}
     return [
         Change(key, labels[key], first[key][0], second[key][0], second[key][0] - first[key][0],
-               direction(key, first[key][0], second[key][0]))
+               direction(key, first[key][0], second[key][0]),
+               meaningful_direction(key, first[key][0], second[key][0]))
         for key in ONS4_KEYS
     ]

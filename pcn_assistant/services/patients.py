@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from pcn_assistant.core import nhs_number
@@ -78,8 +78,12 @@ def search_condition(text: str) -> ColumnElement[bool] | None:
     if not text:
         return None
     digits = nhs_number.normalise(text)
-    if digits.isdigit():
+    if nhs_number.is_ascii_digits(digits):
+        if len(digits) >= 10 and not nhs_number.is_valid(digits):
+            return false()  # a whole number that no one can hold, e.g. 0000000000
         return prefix_match(Patient.nhs_number, digits)
+    if digits and all(ch.isdigit() for ch in digits):
+        return false()  # full-width or other non-ASCII digits are never an NHS number
     upper = text.upper()
     if _POSTCODE_START.match(upper):
         compact = re.sub(r"\s+", "", upper)

@@ -2,7 +2,9 @@
 
 ``intervals``: Wilson score intervals for proportions, exact Poisson and Byar's
 intervals for rates. ``funnel``: the pooled comparator, funnel limits, PHE
-significance labels and the assessment a polarity gives them.
+significance labels and the assessment a polarity gives them. ``standardised``:
+directly standardised rates (ESP 2013, Dobson limits), indirectly standardised ratios
+and PHE's funnel significance for DSRs.
 """
 
 from pcn_assistant.core.stats.funnel import (

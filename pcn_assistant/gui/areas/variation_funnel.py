@@ -100,7 +100,7 @@ class FunnelPlot(QChartView):
         self._chart.setTitle(f"{definition.name}, {period}")
         lines = funnel_lines(funnel, definition)
         x_axis, y_axis = QValueAxis(), QValueAxis()
-        x_axis.setTitleText("Denominator")
+        x_axis.setTitleText(funnel.x_title)
         x_axis.setLabelFormat("%.0f")
         y_axis.setTitleText(definition.unit or "Value")
         for axis in (x_axis, y_axis):
@@ -131,7 +131,7 @@ class FunnelPlot(QChartView):
             code = row["practice_code"]
             series = self._point_series(code, look_for(row["assessment"]), big=code == highlight,
                                         labelled=labelled)
-            series.append(QPointF(float(row["denominator"]), float(row["value"])))
+            series.append(QPointF(funnel.x_of(code, row["denominator"]), float(row["value"])))
             self._add(series, x_axis, y_axis, in_legend=False)
             self.point_series[code] = series
         self._set_ranges(definition, lines, values, x_axis, y_axis)

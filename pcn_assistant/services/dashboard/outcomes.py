@@ -30,14 +30,14 @@ def build(session: Session, scope: Scope) -> DashSection:
     ons4 = [c for c in (measures.ons4_changes(b, f) for b, f in pairs[measures.ONS4]) if c]
 
     change = mean_change([c.change for c in swemwbs])
-    improved = sum(c.direction == measures.IMPROVED for c in swemwbs)
+    improved = sum(c.meaningful == measures.IMPROVED for c in swemwbs)
     rows = [["SWEMWBS metric score", change.n, _rnd(_mean([c.baseline for c in swemwbs])),
              _rnd(_mean([c.follow_up for c in swemwbs])), _rnd(change.mean), _rnd(change.lower), _rnd(change.upper),
              _share(improved, change.n), excluded[measures.SWEMWBS]]]
     for index, (key, _question) in enumerate(measures.ONS4_QUESTIONS):
         per_question = [c[index] for c in ons4]
         q_change = mean_change([c.change for c in per_question])
-        q_improved = sum(c.direction == measures.IMPROVED for c in per_question)
+        q_improved = sum(c.meaningful == measures.IMPROVED for c in per_question)
         label = per_question[0].label if per_question else key.replace("_", " ").capitalize()
         if key == measures.ANXIETY:
             label += " (a fall is an improvement)"
@@ -46,7 +46,9 @@ def build(session: Session, scope: Scope) -> DashSection:
                      _rnd(q_change.upper), _share(q_improved, q_change.n), excluded[measures.ONS4]])
     rows += scale_rows(pairs, excluded)
     section.tables.append(DashTable(
-        "paired_change", "Change between baseline and follow-up (paired measures only)",
+        "paired_change", ("Change between baseline and follow-up (paired measures only; '% improved' counts "
+                          f"a meaningful change: SWEMWBS {measures.SWEMWBS_MEANINGFUL:g}+ metric points, "
+                          f"ONS4 {measures.ONS4_MEANINGFUL}+ point)"),
         ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
          "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
         suppress_columns=["Pairs"] if scope.below_pcn else [],
@@ -56,7 +58,8 @@ def build(session: Session, scope: Scope) -> DashSection:
         interval = (f" (95% CI {change.lower:+.2f} to {change.upper:+.2f})" if change.lower is not None else "")
         section.headlines.append(
             f"SWEMWBS rose by {change.mean:+.2f} metric points on average{interval} across {change.n} people "
-            f"with a complete baseline and follow-up; {improved / change.n:.0%} improved.")
+            f"with a complete baseline and follow-up; {improved / change.n:.0%} improved by "
+            f"{measures.SWEMWBS_MEANINGFUL:g} or more points (a meaningful change).")
     else:
         section.headlines.append("No complete SWEMWBS baseline and follow-up pairs in the period.")
     section.headlines.append(
@@ -68,6 +71,8 @@ def build(session: Session, scope: Scope) -> DashSection:
         "scores before comparison; intervals are t-based 95% confidence intervals of the mean change.",
         "ONS4 questions are compared one by one and never summed; for anxiety a fall is an improvement, "
         "so '% improved' counts falls for anxiety and rises for the other three.",
+        "'% improved' counts only meaningful changes, not any rise:",
+        *measures.MEANINGFUL_RULES,
     ]
     section.method_notes += METHOD_NOTES
     return section

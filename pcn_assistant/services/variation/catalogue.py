@@ -1,8 +1,11 @@
 """The indicator catalogue: ``resources/indicators.csv`` plus indicators users defined.
 
 A definition says how to compute and judge an indicator: proportion or rate, the
-multiplier (100 for a percentage, 1,000 for per 1,000), and the polarity that turns a
-significance label into "better" or "worse".
+multiplier (100 for a percentage, 1,000 for per 1,000), the polarity that turns a
+significance label into "better" or "worse", and the standardisation: ``crude``, or
+``age`` for a rate that depends on how old the list is (A&E attendances, emergency
+admissions, antibiotic items), which the audit age-standardises whenever it has the
+age breakdown to do so (``standardise.py``) and otherwise labels as crude.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.variation import CATALOGUE, USER, Indicator, IndicatorValue
 
 TYPES = ("proportion", "rate")
-CATALOGUE_COLUMNS = ("code", "name", "type", "multiplier", "polarity", "unit", "description", "source")
+CATALOGUE_COLUMNS = ("code", "name", "type", "multiplier", "polarity", "unit", "description", "source",
+                     "standardisation")
+CRUDE, AGE = "crude", "age"
+STANDARDISATIONS = (CRUDE, AGE)
 SOCIAL_PRESCRIBING = "social_prescribing_referrals"
 MAX_CODE_LENGTH = 60
 
@@ -37,17 +43,26 @@ class IndicatorDef:
     description: str = ""
     source: str = ""
     origin: str = CATALOGUE
+    standardisation: str = CRUDE  # the method declared; the audit says which one it used
+    statistic: str = ""  # what the audit's values are, when not the plain type and unit
+    denominator_label: str = "Denominator"  # what the denominator is (a funnel plot's x axis)
 
     @property
     def label(self) -> str:
-        """Name with its unit, for column headings and chart titles."""
-        return f"{self.name} ({self.unit})" if self.unit and self.unit not in self.name else self.name
+        """Name with its unit, for column headings and chart titles (a standardised
+        indicator's name already says what its values are)."""
+        if self.statistic or not self.unit or self.unit in self.name:
+            return self.name
+        return f"{self.name} ({self.unit})"
 
     def same_method(self, other: IndicatorDef) -> bool:
         return (self.type, self.multiplier, self.polarity) == (other.type, other.multiplier, other.polarity)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields the database stores (the method is declared by the shipped catalogue)."""
+        fields = asdict(self)
+        del fields["standardisation"], fields["statistic"], fields["denominator_label"]
+        return fields
 
 
 def definition_problems(row: dict[str, str]) -> dict[str, str]:
@@ -68,6 +83,11 @@ def definition_problems(row: dict[str, str]) -> dict[str, str]:
         problems["multiplier"] = "multiplier must be a number above 0 (100 for %, 1000 for per 1,000)"
     if (row.get("polarity") or "").strip().lower() not in POLARITIES:
         problems["polarity"] = "polarity must be " + ", ".join(POLARITIES)
+    standardisation = (row.get("standardisation") or CRUDE).strip().lower()
+    if standardisation not in STANDARDISATIONS:
+        problems["standardisation"] = "standardisation must be crude or age"
+    elif standardisation == AGE and (row.get("type") or "").strip().lower() != "rate":
+        problems["standardisation"] = "only a rate can be age-standardised"
     return problems
 
 
@@ -84,6 +104,7 @@ def definition_from_row(row: dict[str, str], origin: str = USER) -> IndicatorDef
         description=(row.get("description") or "").strip(),
         source=(row.get("source") or "").strip(),
         origin=origin,
+        standardisation=(row.get("standardisation") or CRUDE).strip().lower(),
     )
 
 

@@ -8,7 +8,7 @@ mode call; the services in ``service.py`` only load rows and definitions around 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -29,7 +29,7 @@ from pcn_assistant.services.variation.catalogue import IndicatorDef
 COLUMNS: Final = (
     "practice_code", "indicator_code", "period", "numerator", "denominator", "value",
     "lower_95", "upper_95", "lower_99_8", "upper_99_8", "method", "comparator",
-    "significance", "assessment", "suppressed",
+    "significance", "assessment", "suppressed", "statistic",
 )
 SUPPRESSED_COLUMNS: Final = ("numerator", "value", "lower_95", "upper_95", "lower_99_8",
                              "upper_99_8", "significance", "assessment")
@@ -58,6 +58,13 @@ class Funnel:
     min_denominator: float
     max_denominator: float
     practices: int
+    # Where each practice sits on the x axis when it is not its denominator: a DSR is
+    # plotted at its derived denominator (count / DSR x multiplier), as PHE's funnels do.
+    x: dict[str, float] = field(default_factory=dict)
+    x_title: str = "Denominator"
+
+    def x_of(self, practice_code: str, denominator: float) -> float:
+        return self.x.get(practice_code, float(denominator))
 
 
 def check_suppression(rule: str) -> str:
@@ -66,13 +73,25 @@ def check_suppression(rule: str) -> str:
     return rule
 
 
+def statistic_of(definition: IndicatorDef) -> str:
+    """What the values of an indicator are, for the table's ``statistic`` column."""
+    if definition.statistic:
+        return definition.statistic
+    if definition.type == "proportion":
+        return f"proportion ({definition.unit or f'x{definition.multiplier:g}'})"
+    return f"crude rate per {definition.multiplier:,g}"
+
+
 def compute_table(
     records: pd.DataFrame, indicators: dict[str, IndicatorDef], *, suppression: str = NHS,
+    dsr: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], Funnel]]:
     """The tidy audit table (columns ``COLUMNS``) and a funnel per indicator and period.
 
     ``records`` has ``INPUT_COLUMNS``; every indicator code must be in ``indicators``.
     Rows come out in catalogue order of indicator, then period, then practice code.
+    ``dsr`` (from ``standardise.standardise``) gives the value, limits, comparator and
+    significance of directly standardised rows, which the counts alone cannot.
     """
     check_suppression(suppression)
     if records.empty:
@@ -92,7 +111,8 @@ def compute_table(
     polarity = np.array([indicators[c].polarity for c in codes], dtype=object)
 
     groups = data.groupby(["indicator_code", "period"], sort=False)
-    pooled = (groups["numerator"].transform("sum") / groups["denominator"].transform("sum")).to_numpy(dtype=float)
+    pooled = (groups["numerator"].transform("sum") / groups["denominator"].transform("sum")).to_numpy(
+        dtype=float, copy=True)
     comparator = pooled * multiplier
 
     limits = {key: np.full(len(data), np.nan) for key in
@@ -110,6 +130,18 @@ def compute_table(
             method[chosen] = method_of(x[chosen])
     labels = significance(comparator, limits["lower_0.95"], limits["upper_0.95"],
                           limits["lower_0.998"], limits["upper_0.998"])
+    funnel_x = np.full(len(data), np.nan)
+    if dsr is not None and not dsr.empty:
+        given = data.loc[:, ["indicator_code", "period", "practice_code"]].merge(
+            dsr, how="left", on=["indicator_code", "period", "practice_code"])
+        chosen = given["value"].notna().to_numpy() | given["method"].notna().to_numpy()
+        for key in limits:
+            limits[key][chosen] = given[key].to_numpy(dtype=float)[chosen]
+        method[chosen] = given["method"].to_numpy()[chosen]
+        pooled[chosen] = given["pooled"].to_numpy(dtype=float)[chosen]
+        comparator[chosen] = pooled[chosen] * multiplier[chosen]
+        labels[chosen] = given["significance"].to_numpy()[chosen]
+        funnel_x[chosen] = given["x"].to_numpy(dtype=float)[chosen]
     suppressed = (x > 0) & (x < 8) if suppression == NHS else np.zeros(len(data), dtype=bool)
 
     limits = {key: _significant(values) for key, values in limits.items()}
@@ -130,12 +162,13 @@ def compute_table(
         "significance": labels,
         "assessment": assess(labels, polarity),
         "suppressed": suppressed,
+        "statistic": [statistic_of(indicators[c]) for c in codes],
     })
     if suppressed.any():
         for column in SUPPRESSED_COLUMNS:
             table[column] = table[column].astype(object)
             table.loc[suppressed, column] = SUPPRESSION_MARK
-    return table, _funnels(data, pooled, comparator)
+    return table, _funnels(data, pooled, comparator, funnel_x, indicators)
 
 
 def _significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
@@ -145,18 +178,29 @@ def _significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.nda
 
 
 def _counts(values: np.ndarray) -> np.ndarray:
-    """Whole counts as int (``65``, not ``65.0``) and estimated counts as given."""
-    return np.array([int(v) if float(v).is_integer() else float(v) for v in values], dtype=object)
+    """Whole counts as int (``65``, not ``65.0``); estimated and expected counts to
+    ``SIGNIFICANT_DIGITS``, as values are."""
+    return np.array([int(v) if float(v).is_integer() else float(f"{v:.{SIGNIFICANT_DIGITS}g}")
+                     for v in values], dtype=object)
 
 
-def _funnels(data: pd.DataFrame, pooled: np.ndarray, comparator: np.ndarray) -> dict[tuple[str, str], Funnel]:
-    frame = data.assign(_pooled=pooled, _comparator=comparator)
+def _funnels(
+    data: pd.DataFrame, pooled: np.ndarray, comparator: np.ndarray, funnel_x: np.ndarray,
+    indicators: dict[str, IndicatorDef],
+) -> dict[tuple[str, str], Funnel]:
+    frame = data.assign(_pooled=pooled, _comparator=comparator, _x=np.where(np.isnan(funnel_x),
+                                                                          data["denominator"], funnel_x))
     summary = frame.groupby(["indicator_code", "period"], sort=False).agg(
         pooled=("_pooled", "first"), comparator=("_comparator", "first"),
-        low=("denominator", "min"), high=("denominator", "max"), practices=("practice_code", "size"))
+        low=("_x", "min"), high=("_x", "max"), practices=("practice_code", "size"))
+    derived = frame[~np.isnan(funnel_x)]
+    x_positions: dict[tuple[str, str], dict[str, float]] = {}
+    for (code, period), rows in derived.groupby(["indicator_code", "period"], sort=False):
+        x_positions[(code, period)] = dict(zip(rows["practice_code"], rows["_x"].astype(float), strict=True))
     return {
         (code, period): Funnel(code, period, float(row.pooled), float(row.comparator),
-                               float(row.low), float(row.high), int(row.practices))
+                               float(row.low), float(row.high), int(row.practices),
+                               x_positions.get((code, period), {}), indicators[code].denominator_label)
         for (code, period), row in summary.iterrows()
     }
 

@@ -111,6 +111,9 @@ def _write_values(session: Session, parsed: IndicatorFile, batch_id: int, outcom
     records = parsed.records
     if records.empty:
         return
+    if records["age_band"].notna().any():  # the database keeps practice totals
+        records = records.groupby(["practice_code", "indicator_code", "period"], sort=False,
+                                  as_index=False)[["numerator", "denominator"]].sum()
     catalogue = catalogue_in(session)
     indicator_ids = {code: ensure_indicator(session, parsed.definitions.get(code) or catalogue[code])
                      for code in dict.fromkeys(records["indicator_code"])}

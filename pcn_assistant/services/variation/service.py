@@ -30,7 +30,13 @@ from pcn_assistant.services.security import (
     requires,
 )
 from pcn_assistant.services.variation import periods as period_labels
+from pcn_assistant.services.variation.age_structure import (
+    age_profiles,
+    list_structure,
+    registered_people,
+)
 from pcn_assistant.services.variation.catalogue import (
+    AGE,
     SOCIAL_PRESCRIBING,
     IndicatorDef,
     catalogue_in,
@@ -45,6 +51,7 @@ from pcn_assistant.services.variation.compute import (
 )
 from pcn_assistant.services.variation.social_prescribing import SOURCE as SP_SOURCE
 from pcn_assistant.services.variation.social_prescribing import social_prescribing_records
+from pcn_assistant.services.variation.standardise import standardise
 from pcn_assistant.services.variation.tidy_file import read_indicator_file
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import ImportBatch, Practice
@@ -96,6 +103,7 @@ def compute_variation(
     check_suppression(suppression)
     scope = _scope(actor, practice_code)
     wanted_periods = [period_labels.normalise(p) for p in periods or []]
+    lists, profiles = None, None
     if indicators_file is not None:
         records, indicators, names, sources = _from_file(Path(indicators_file))
     else:
@@ -104,6 +112,9 @@ def compute_variation(
         with db.session() as session:
             records, indicators, names, sources = _from_database(
                 session, wanted_periods, indicator_codes, today or clock.today())
+            if any(indicators[code].standardisation == AGE for code in set(records["indicator_code"])):
+                people = registered_people(session, today or clock.today())
+                lists, profiles = list_structure(people), age_profiles(people)
     if wanted_periods:
         records = records[records["period"].isin(wanted_periods)]
     if indicator_codes:
@@ -112,8 +123,9 @@ def compute_variation(
             raise InvalidInput(f"unknown indicator(s): {', '.join(sorted(unknown))}")
         records = records[records["indicator_code"].isin(list(indicator_codes))]
     used = [code for code in indicators if code in set(records["indicator_code"])]
-    indicators = {code: indicators[code] for code in used}
-    table, funnels = compute_table(records, indicators, suppression=suppression)
+    prepared = standardise(records, {code: indicators[code] for code in used}, lists=lists, profiles=profiles)
+    indicators = {code: prepared.definitions[code] for code in used}
+    table, funnels = compute_table(prepared.records, indicators, suppression=suppression, dsr=prepared.dsr)
     if scope is not None:
         if scope not in names:
             raise InvalidInput(f"no indicator values for practice {scope}")
@@ -149,7 +161,8 @@ def _from_file(path: Path) -> tuple[pd.DataFrame, dict[str, IndicatorDef], dict[
     for code, name in zip(records["practice_code"], records["practice_name"], strict=True):
         if name or code not in names:
             names[code] = name or code
-    return (records.loc[:, list(INPUT_COLUMNS)], catalogue, dict(sorted(names.items())),
+    banded = ["age_band"] if records["age_band"].notna().any() else []
+    return (records.loc[:, [*INPUT_COLUMNS, *banded]], catalogue, dict(sorted(names.items())),
             [SourceFile(path.name, parsed.sha256)])
 
 

@@ -1,8 +1,10 @@
 """Read and check an indicator file: tidy data rows, or catalogue-format definitions.
 
 Data files have ``practice_code, indicator_code, period, numerator, denominator`` and
-optionally ``practice_name``, ``indicator_name`` and, to define an indicator the
-catalogue lacks, ``type``, ``multiplier`` and ``polarity``. Every problem is reported
+optionally ``practice_name``, ``indicator_name``, ``age_band`` (an ESP 2013 five-year band
+such as ``0-4`` or ``90+``, so an age-standardised indicator can be given as events and
+population by band) and, to define an indicator the catalogue lacks, ``type``,
+``multiplier`` and ``polarity``. Every problem is reported
 with the row number a spreadsheet shows (the header is row 1) and the column.
 """
 
@@ -19,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from pcn_assistant.core import ods
+from pcn_assistant.core.stats.standardised import parse_age_band
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services.variation import periods
 from pcn_assistant.services.variation.catalogue import (
@@ -29,12 +32,13 @@ from pcn_assistant.services.variation.catalogue import (
 )
 
 REQUIRED = ("practice_code", "indicator_code", "period", "numerator", "denominator")
-OPTIONAL = ("practice_name", "indicator_name", "type", "multiplier", "polarity", "unit")
+OPTIONAL = ("practice_name", "indicator_name", "type", "multiplier", "polarity", "unit", "age_band")
 DEFINING = ("type", "multiplier", "polarity")
 SYNONYMS = {
     "practice": "practice_code", "ods_code": "practice_code", "org_code": "practice_code",
     "area_code": "practice_code", "indicator": "indicator_code", "time_period": "period",
     "count": "numerator", "population": "denominator", "area_name": "practice_name",
+    "ageband": "age_band", "age_group": "age_band",
 }
 MAX_AREA_CODE = 20
 EXTRA = "_cells_without_header"
@@ -161,21 +165,24 @@ def read_indicator_file(
     problems: list[Problem] = []
     definitions = _file_definitions(raw_rows, catalogue, problems)
     records: list[dict] = []
-    seen: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    seen: dict[tuple, list[int]] = defaultdict(list)
     for number, row in raw_rows.items():
         if not any(row.values()):
             continue
         row_problems = _check_row(number, row, catalogue, definitions, known_practices)
         problems.extend(row_problems)
+        band = parse_age_band(row["age_band"]) if row.get("age_band") else None
         key = (ods.normalise(row["practice_code"]) if known_practices is not None else row["practice_code"],
-               row["indicator_code"], periods.normalise(row["period"]))
+               row["indicator_code"], periods.normalise(row["period"]), band)
         seen[key].append(number)
         if not row_problems:
             records.append({
                 "row": number, "practice_code": key[0], "practice_name": row.get("practice_name", ""),
                 "indicator_code": key[1], "period": key[2],
                 "numerator": parse_number(row["numerator"]), "denominator": parse_number(row["denominator"]),
+                "age_band": band,
             })
+    _check_bands(seen, raw_rows, problems)
     duplicates = {n for numbers in seen.values() if len(numbers) > 1 for n in numbers}
     duplicates |= {p.row for p in problems}  # definition problems found before the row checks
     for numbers in seen.values():
@@ -183,16 +190,31 @@ def read_indicator_file(
             listed = ", ".join(map(str, numbers))
             problems.extend(
                 Problem(n, "period", raw_rows[n]["period"],
-                        f"the same practice, indicator and period appear on rows {listed}")
+                        f"the same practice, indicator, period and age band appear on rows {listed}")
                 for n in numbers)
     frame = pd.DataFrame(records, columns=["row", "practice_code", "practice_name", "indicator_code",
-                                           "period", "numerator", "denominator"])
+                                           "period", "numerator", "denominator", "age_band"])
+    frame["age_band"] = frame["age_band"].astype("Int64")
     frame = frame[~frame["row"].isin(duplicates)].reset_index(drop=True)
     problems.sort(key=lambda p: (p.row, p.column))
     rows_read = sum(1 for row in raw_rows.values() if any(row.values()))
     used = set(frame["indicator_code"])
     return IndicatorFile(path, sha, "data", rows_read, frame,
                          {c: d for c, d in definitions.items() if c in used}, problems, raw_rows)
+
+
+def _check_bands(seen: dict[tuple, list[int]], raw_rows: dict[int, dict[str, str]],
+                 problems: list[Problem]) -> None:
+    """A practice's indicator and period is either one all-ages row or rows by age band:
+    both would count the same events twice."""
+    banded: dict[tuple, set[bool]] = defaultdict(set)
+    for key in seen:
+        banded[key[:3]].add(key[3] is not None)
+    for key, numbers in seen.items():
+        if banded[key[:3]] == {True, False}:
+            problems.extend(Problem(n, "age_band", raw_rows[n].get("age_band", ""),
+                                    "this practice, indicator and period has rows both with and "
+                                    "without an age band") for n in numbers)
 
 
 def _file_definitions(
@@ -244,7 +266,8 @@ def _check_row(
         bad("practice_code", "a practice code is required")
     elif known_practices is not None:
         if not ods.is_practice_code(practice):
-            bad("practice_code", "not an ODS practice code (a letter and five digits, like N84001)")
+            bad("practice_code", "not an ODS practice code (a letter and five digits, like N84001; "
+                                 "U and five digits is a PCN)")
         elif ods.normalise(practice) not in known_practices:
             bad("practice_code", "this practice is not in the database; add it first")
     elif len(practice) > MAX_AREA_CODE:
@@ -263,6 +286,8 @@ def _check_row(
         bad("period", "a period is required")
     elif len(period) > periods.MAX_LENGTH:
         bad("period", f"periods are up to {periods.MAX_LENGTH} characters")
+    if row.get("age_band") and parse_age_band(row["age_band"]) is None:
+        bad("age_band", "not an ESP 2013 five-year age band (0-4, 5-9 ... 85-89, 90+)")
     numerator = parse_number(row["numerator"])
     denominator = parse_number(row["denominator"])
     if numerator is None:

@@ -17,7 +17,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant.core.stats import z_value
-from pcn_assistant.services.variation.compute import COLUMNS, SUPPRESSION_MARK, SUPPRESSION_RULES
+from pcn_assistant.services.variation.compute import (
+    COLUMNS,
+    SUPPRESSION_MARK,
+    SUPPRESSION_RULES,
+    statistic_of,
+)
 from pcn_assistant.services.variation.palette import LOOKS, SUPPRESSED_LOOK, look_for
 from pcn_assistant.services.variation.service import VariationResult
 from pcn_assistant.services.variation.workbook_indicators import ChartData, add_indicator_sheet
@@ -57,6 +62,34 @@ REFERENCES = (
     "PHEindicatormethods R package (UKHSA/OHID), the reference implementation these "
     "results are tested against.",
     "NHS Digital. Disclosure control: small numbers in published statistics.",
+    "Dobson AJ, Kuulasmaa K, Eberle E, Scherer J. Confidence intervals for weighted sums of "
+    "Poisson parameters. Stat Med 1991;10:457-462.",
+    "Eurostat. Revision of the European Standard Population: report of Eurostat's task force, "
+    "2013 edition (ESP 2013).",
+)
+STANDARDISATION = (
+    "A&E attendances, emergency admissions and antibiotic items depend on how old a practice's "
+    "list is, so the catalogue marks them for age standardisation; the 'statistic' column and each "
+    "sheet's heading say which method each indicator used. Age-standardised rate per 1,000 (ESP 2013): "
+    "when events and population are given by five-year age band, DSR = Σ(wᵢxᵢ/nᵢ)/Σwᵢ with the "
+    "European Standard Population 2013 weights (0-4: 5,000; 5-9 to 15-19: 5,500; 20-29: 6,000; "
+    "30-34: 6,500; 35-54: 7,000; 55-59: 6,500; 60-64: 6,000; 65-69: 5,500; 70-74: 5,000; 75-79: "
+    "4,000; 80-84: 2,500; 85-89: 1,500; 90+: 1,000; total 100,000); limits by Dobson's method, "
+    "DSR + √(var/O)·(Byar(O) − O) with var = Σ(wᵢ²xᵢ/nᵢ²)/(Σwᵢ)² and O the total count; the "
+    "comparator and significance follow PHE's funnel method (each count over its derived "
+    "denominator, count / DSR, against Σcounts / Σderived denominators), and funnel points sit at "
+    "the derived denominator. PHE publishes no DSR below 10 events, so if any practice has fewer the "
+    "indicator is compared by ratio to expected instead. Ratio to expected (indirectly age-sex "
+    "standardised): observed events / expected events x 100, the expected count being the PCN's "
+    "age(-sex)-specific rates applied to the practice's registered list by age band and sex (from "
+    "the patient table as at the audit date), or to its age-banded population; where the rates' age "
+    "profile comes from patients' recorded A&E attendances or emergency admissions in the last 12 "
+    "months it is scaled so the PCN as a whole is 100. The 'numerator' is then the observed and the "
+    "'denominator' the expected count; limits are exact Poisson below 10 observed events and Byar's "
+    "from 10, divided by the expected count; 100 is the comparator. Where neither breakdown is "
+    "available the crude rate is shown, labelled 'not age-standardised' with the reason. STAR-PU "
+    "prescribing weightings are not used: NHS Digital last updated them in 2013 and OpenPrescribing "
+    "withdrew them as a denominator in 2024."
 )
 
 
@@ -201,6 +234,7 @@ def _methods_sheet(sheet: Worksheet, result: VariationResult) -> None:
                          "at that level."),
         ("Multiplier", "Values and limits are per the indicator's multiplier: 100 for a percentage, "
                        "1,000 for a rate per 1,000."),
+        ("Standardisation", STANDARDISATION),
     ]
     sheet["A1"] = "Methods"
     sheet["A1"].font = TITLE_FONT
@@ -214,8 +248,9 @@ def _methods_sheet(sheet: Worksheet, result: VariationResult) -> None:
         row += 1
         sheet.cell(row=row, column=2, value=reference).alignment = WRAP_TOP
     row += 2
-    row = _table(sheet, row, "Indicators", ["Code", "Name", "Type", "Multiplier", "Polarity", "Unit", "Source"],
-                 [[d.code, d.name, d.type, d.multiplier, d.polarity, d.unit, d.source]
+    row = _table(sheet, row, "Indicators", ["Code", "Name", "Type", "Multiplier", "Polarity", "Unit", "Source",
+                                            "Statistic"],
+                 [[d.code, d.name, d.type, d.multiplier, d.polarity, d.unit, d.source, statistic_of(d)]
                   for d in result.indicators.values()])
     row += 1
     _table(sheet, row, "Source files", ["File", "sha256", "Imported (UTC)"],

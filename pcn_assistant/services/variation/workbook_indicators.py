@@ -120,7 +120,9 @@ def add_indicator_sheet(
     sheet["A1"] = definition.label
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = definition.description
-    sheet["A3"] = (f"{definition.type.capitalize()} x{definition.multiplier:,g} ({definition.unit}); "
+    what = (definition.statistic[:1].upper() + definition.statistic[1:] if definition.statistic
+            else f"{definition.type.capitalize()} x{definition.multiplier:,g} ({definition.unit})")
+    sheet["A3"] = (f"{what}; "
                    f"{POLARITY_TEXT.get(definition.polarity, definition.polarity)}. "
                    f"Source: {definition.source or 'not stated'}. Code: {definition.code}")
     for cell in ("A2", "A3"):
@@ -185,7 +187,7 @@ def funnel_chart(
     chart.title = _title(f"{definition.name}, {period}", 1100)
     chart.style = 2
     chart.height, chart.width = 9.5, 15.5
-    chart.x_axis.title = "Denominator"
+    chart.x_axis.title = funnel.x_title
     chart.y_axis.title = definition.unit or "Value"
     chart.x_axis.number_format = "#,##0"
     chart.y_axis.number_format = value_format(definition).replace("0.000", "0.00")
@@ -209,7 +211,8 @@ def funnel_chart(
         chart.series.append(series)
 
     shown = [r for r in records if r["value"] != SUPPRESSION_MARK]
-    points = [(r["practice_code"], float(r["denominator"]), float(r["value"])) for r in shown]
+    points = [(r["practice_code"], funnel.x_of(r["practice_code"], r["denominator"]), float(r["value"]))
+              for r in shown]
     assessments = [r["assessment"] for r in shown]
     p_first, _p_last = chart_data.add_points(points)
     if len(points) <= LABELLED_PRACTICES:
