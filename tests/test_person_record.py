@@ -161,20 +161,22 @@ def test_requirements_edit_clash_is_refused(db, world):
 # --- 3. Referrer -------------------------------------------------------------------------
 
 def test_referrer_details_and_the_message_back(db, world):
-    with pytest.raises(InvalidInput, match="role is required"):
+    with pytest.raises(InvalidInput, match="service or team is required"):
         referral_in.set_referrer(db, WORKER, world.episodes[0], referral_in.Referrer(
             "Ann Lee", "", "Bay Housing", "01632 960999"))
-    with pytest.raises(InvalidInput, match="phone or email"):
+    with pytest.raises(InvalidInput, match="phone or email is required"):
         referral_in.set_referrer(db, WORKER, world.episodes[0], referral_in.Referrer(
-            "Ann Lee", "Housing officer", "Bay Housing", "", "referrer"))
-    with pytest.raises(InvalidInput, match="GP only"):
-        referral_in.set_referrer(db, WORKER, world.episodes[0], referral_in.Referrer(
-            "Ann Lee", "Housing officer", "Bay Housing", "", "gp"))
-        referral_in.referrer_message(db, WORKER, world.episodes[0], today=TODAY)
+            "Ann Lee", "Housing officer", "Bay Housing", "", "referrer", service="Tenancy support"))
     referral_in.set_referrer(db, WORKER, world.episodes[0], referral_in.Referrer(
-        "Ann Lee", "Housing officer", "Bay Housing", "ann@bayhousing.example", "both"))
+        "Ann Lee", "", "Bay Housing", "01632 960999", "gp", service="Tenancy support"))
+    with pytest.raises(InvalidInput, match="GP only"):
+        referral_in.referrer_message(db, WORKER, world.episodes[0], today=TODAY)
+    view = referral_in.referral_in_view(db, WORKER, world.episodes[0])
+    referral_in.set_referrer(db, WORKER, world.episodes[0], referral_in.Referrer(
+        "Ann Lee", "Housing officer", "Bay Housing", "ann@bayhousing.example", "both", service="Tenancy support"),
+        expected_version=view.episode_version)
     doc = referral_in.referrer_message(db, WORKER, world.episodes[0], today=TODAY)
-    assert "Ann Lee, Housing officer, Bay Housing" in doc.subtitle
+    assert "Ann Lee, Housing officer, Tenancy support, Bay Housing" in doc.subtitle
     from pcn_assistant.services.reports import to_text
 
     assert "999" not in to_text(doc) and "Bay Housing" in to_text(doc)  # no NHS number to a non-GP referrer

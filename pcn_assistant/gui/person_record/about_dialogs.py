@@ -136,9 +136,10 @@ def referrer_dialog(ctx: AppContext, episode_id: int, view: referral_in.Referral
     ref = view.referrer or referral_in.Referrer("", "", "", "", "gp")
     fields = [
         Field("name", "Referrer's name", value=ref.name, required=True),
-        Field("role", "Role", value=ref.role, required=True, limit=100),
+        Field("role", "Role", value=ref.role, limit=100),
+        Field("service", "Service or team", value=ref.service, required=True, tip="e.g. District nursing"),
         Field("organisation", "Organisation", value=ref.organisation, required=True),
-        Field("contact", "Phone or email", value=ref.contact),
+        Field("contact", "Phone or email", value=ref.contact, required=True),
         Field("return_response_to", "Send the response to", CHOICE, ref.return_response_to,
               vocab.RETURN_RESPONSE_TO, required=True),
     ]

@@ -144,7 +144,7 @@ class AboutMeTab(QWidget):
             return
         parts = []
         ref = self.view.referrer
-        parts.append(f"Referred by {ref.name}, {ref.role}, {ref.organisation}"
+        parts.append("Referred by " + ", ".join(p for p in (ref.name, ref.role, ref.service, ref.organisation) if p)
                      + (f" ({ref.contact})" if ref.contact else "")
                      + f". Response to: {vocab.RETURN_RESPONSE_TO[ref.return_response_to].lower()}."
                      if ref else "Referrer not recorded.")

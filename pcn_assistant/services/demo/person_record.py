@@ -53,12 +53,12 @@ SIGNPOSTS = (
     ("housing", "Council housing options phone number"),
 )
 REFERRERS = {
-    "hospital": ("Discharge coordinator", "Bay General Hospital"),
-    "community_health": ("District nurse", "Coastal Community Health"),
-    "social_care": ("Social worker", "Adult social care, Saltmarsh Bay"),
-    "vcf": ("Volunteer coordinator", "Bay Age Concern"),
-    "family_carer": ("Daughter", "Family"),
-    "other": ("Housing officer", "Saltmarsh Bay Homes"),
+    "hospital": ("Discharge coordinator", "Discharge team", "Bay General Hospital"),
+    "community_health": ("District nurse", "District nursing", "Coastal Community Health"),
+    "social_care": ("Social worker", "Adult social care", "Saltmarsh Bay Council"),
+    "vcf": ("Volunteer coordinator", "Befriending", "Bay Age Concern"),
+    "family_carer": ("Daughter", "Family", "Family"),
+    "other": ("Housing officer", "Tenancy support", "Saltmarsh Bay Homes"),
 }
 FIRST = ("Ann", "Raj", "Megan", "Tom", "Priti", "Gareth", "Helen", "Kwame")
 SAFEGUARDING = (("financial", "Grandson may be taking money from her account"),
@@ -104,7 +104,8 @@ def build(ctx: DemoContext) -> None:
             if first_time:
                 rows += _about(rng, patient, worker, today)
             if episode.referral_source in REFERRERS:
-                role, organisation = REFERRERS[episode.referral_source]
+                role, service, organisation = REFERRERS[episode.referral_source]
+                episode.referrer_service = service
                 episode.referrer_name = episode.referrer_name or f"{rng.choice(FIRST)} {patient.family_name or ''}".strip()
                 episode.referrer_role, episode.referrer_organisation = role, organisation
                 episode.referrer_contact = "01632 960" + f"{int(rng.integers(100, 999))}"

@@ -42,11 +42,14 @@ from pcn_assistant.store.models.referrals import Referral
 
 @dataclass(frozen=True)
 class Referrer:
+    """PRSB "referrer details": name, service, organisation and contact are mandatory."""
+
     name: str
     role: str
     organisation: str
     contact: str
     return_response_to: str = "gp"  # gp, referrer or both
+    service: str = ""  # the team or service within the organisation
 
 
 @requires(CASELOAD_WRITE)
@@ -54,27 +57,29 @@ def set_referrer(db: Database, actor: Actor, episode_id: int, referrer: Referrer
                  expected_version: int | None = None) -> int:
     """Record who referred the person in and where the response goes; returns the new version.
 
-    Name, role and organisation are required (PRSB mandatory); a contact is required when
-    the response goes back to the referrer.
+    The PRSB standard makes the referrer's name, service, organisation and contact details
+    mandatory; the role is asked for but optional.
     """
     name = short(referrer.name, "The referrer's name", 200)
     role = short(referrer.role, "The referrer's role", 100)
     organisation = short(referrer.organisation, "The referrer's organisation", 200)
+    service = short(referrer.service, "The referrer's service or team", 200)
     contact = short(referrer.contact, "The referrer's contact", 200)
     response = key(vocab.RETURN_RESPONSE_TO, referrer.return_response_to, "Return response to", optional=False)
-    for value, what in ((name, "name"), (role, "role"), (organisation, "organisation")):
+    for value, what in ((name, "name"), (organisation, "organisation"), (service, "service or team"),
+                        (contact, "phone or email")):
         if not value:
             raise InvalidInput(f"The referrer's {what} is required")
-    if response in ("referrer", "both") and not contact:
-        raise InvalidInput("Give the referrer's phone or email so the response can go back to them")
     with saving("episode"), db.transaction() as session:
         episode = load_episode(session, episode_id, expected_version)
         episode.referrer_name, episode.referrer_role = name, role
         episode.referrer_organisation, episode.referrer_contact = organisation, contact
+        episode.referrer_service = service
         episode.return_response_to = response
         touch(episode, actor)
         session.flush()
-        log_change(session, actor, episode_id, "referrer", f"Referrer: {role}, {organisation}")
+        log_change(session, actor, episode_id, "referrer",
+                   f"Referrer: {', '.join(p for p in (role, service, organisation) if p)}")
         audit.record(session, actor, "episode.referrer", entity="episode", entity_id=episode_id,
                      summary="referrer details recorded")
         return episode.version
@@ -101,8 +106,9 @@ def referrer_message(db: Database, actor: Actor, episode_id: int, *, today: date
                                     .order_by(Referral.created_on)).scalars().all()
         pcn = session.execute(select(Pcn.name).limit(1)).scalar() or "Social prescribing team"
         doc = ReportDocument(title="Social prescribing: response to your referral",
-                             subtitle=f"To {episode.referrer_name}, {episode.referrer_role}, "
-                                      f"{episode.referrer_organisation}", made_on=today)
+                             subtitle="To " + ", ".join(p for p in (
+                                 episode.referrer_name, episode.referrer_role, episode.referrer_service,
+                                 episode.referrer_organisation) if p), made_on=today)
         doc.section("About").pairs(
             ("Person", display_name(patient.given_name, patient.family_name)),
             ("Referred on", f"{episode.referred_on:%d %b %Y}"),
@@ -208,7 +214,7 @@ def referral_in_view(db: Database, actor: Actor, episode_id: int) -> ReferralInV
         if episode.referrer_role or episode.referrer_organisation:
             referrer = Referrer(episode.referrer_name or "", episode.referrer_role or "",
                                 episode.referrer_organisation or "", episode.referrer_contact or "",
-                                episode.return_response_to or "gp")
+                                episode.return_response_to or "gp", episode.referrer_service or "")
         plan = session.execute(select(CarePlan).where(CarePlan.episode_id == episode_id)).scalar_one_or_none()
         agreement = None
         if plan is not None and plan.agreed_by_name and plan.agreed_on and plan.review_on:

@@ -63,6 +63,7 @@ class Episode(Versioned, Base):
     # PRSB "referral details": who referred and where the response goes back to.
     referrer_role: Mapped[str | None] = mapped_column(String(100))
     referrer_organisation: Mapped[str | None] = mapped_column(String(200))
+    referrer_service: Mapped[str | None] = mapped_column(String(200))  # the team or service within it
     referrer_contact: Mapped[str | None] = mapped_column(String(200))
     return_response_to: Mapped[str | None] = mapped_column(String(10))  # gp, referrer or both
     referral_note: Mapped[str | None] = mapped_column(Text)

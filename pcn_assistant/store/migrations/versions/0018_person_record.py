@@ -243,6 +243,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("referrer_organisation", sa.String(length=200), nullable=True)
         )
+        batch_op.add_column(sa.Column("referrer_service", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("referrer_contact", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("return_response_to", sa.String(length=10), nullable=True))
 
@@ -271,6 +272,7 @@ def downgrade() -> None:
     with op.batch_alter_table("episode", schema=None) as batch_op:
         batch_op.drop_column("return_response_to")
         batch_op.drop_column("referrer_contact")
+        batch_op.drop_column("referrer_service")
         batch_op.drop_column("referrer_organisation")
         batch_op.drop_column("referrer_role")
 
