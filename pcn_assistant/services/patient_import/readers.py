@@ -267,6 +267,9 @@ def _read_workbook(
 ) -> SourceTable:
     from python_calamine import CalamineWorkbook
 
+    from pcn_assistant.services.xlsx_guard import check_workbook
+
+    check_workbook(data, file_name)  # calamine aborts the process on a sheet too big to allocate
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)
