@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import xlsx_guard
+from pcn_assistant.services import input_limits, xlsx_guard
 from pcn_assistant.services.database import open_database
 from pcn_assistant.services.patient_import import ImportOptions, import_patients
 from pcn_assistant.services.patient_import.history import batch_problems
@@ -241,7 +241,7 @@ def test_zip_bombs_and_unsupported_workbooks_are_refused(tmp_path, monkeypatch):
     with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/media/padding.bin", b"\0" * 20_000_000)  # 20 MB of zeros, 20 KB packed
     assert bomb.stat().st_size < 100_000
-    monkeypatch.setattr(xlsx_guard, "MAX_UNCOMPRESSED", 10_000_000)
+    monkeypatch.setattr(input_limits, "MAX_UNCOMPRESSED", 10_000_000)
     with pytest.raises(InvalidInput, match="would unpack to 19 MB"):
         xlsx_guard.check_workbook(bomb, "bomb.xlsx")
     old = tmp_path / "old.xls"

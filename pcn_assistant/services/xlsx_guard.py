@@ -28,12 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pcn_assistant.errors import InvalidInput
+from pcn_assistant.services import input_limits
 
 MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000  # as for CSV files (patient_import.readers.MAX_COLUMNS)
 MAX_CELLS = 25_000_000  # rows x columns of the rectangle a reader builds (~0.8 GB in calamine)
-MAX_UNCOMPRESSED = 1 << 30  # 1 GB
-MAX_ENTRIES = 10_000
 CHUNK = 1 << 20
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -90,13 +89,7 @@ def check_workbook(source: bytes | str | Path, file_name: str) -> None:
         if "xl/workbook.xml" not in names:
             raise InvalidInput(f"{file_name} is not an Excel .xlsx workbook (an .xlsb, OpenDocument or other zip "
                                "file?): save it from Excel as .xlsx or CSV, then import that")
-        if len(entries) > MAX_ENTRIES:
-            raise InvalidInput(f"{file_name} holds {len(entries):,} parts; an Excel workbook has far fewer, "
-                               "so it was not opened")
-        declared = sum(e.file_size for e in entries)
-        if declared > MAX_UNCOMPRESSED:
-            raise InvalidInput(f"{file_name} would unpack to {declared / (1 << 20):,.0f} MB, more than the "
-                               f"{MAX_UNCOMPRESSED >> 20:,} MB limit, so it was not opened")
+        input_limits.check_zip(archive, file_name)
         for entry in entries:
             lower = entry.filename.lower()
             if entry.is_dir() or not lower.startswith("xl/") or not lower.endswith(".xml") or lower.endswith(_SKIP):

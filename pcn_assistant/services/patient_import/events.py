@@ -113,8 +113,9 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
             result.message += (f" {count:,} event(s) had {len(result.unknown_codes):,} code(s) in no code list; "
                                "they are stored but set no condition.")
             batch.details = {**(batch.details or {}), "message": result.message}
-    if options.notify and result.changed:
-        hooks.patient_data_changed(db, actor)
+    if options.notify:
+        # Stratify etc. The import marked this work owed, so a process killed here is finished later.
+        hooks.patient_data_changed(db, actor, only_if_owed=True)
     result.duration_s = time.perf_counter() - started
     return result
 

@@ -290,8 +290,9 @@ def _run_patients(db, actor, read, options: ImportOptions) -> Generator[Progress
             stats.inserted, stats.updated, stats.unchanged, stats.left)
         yield 92, TOTAL, "Keeping rejected rows"
         _finish_batch(session, actor, batch, table, checked, result, started, mapping, options)
-    if options.notify and result.changed:
-        hooks.patient_data_changed(db, actor)
+    if options.notify:
+        # Stratify etc. The import marked this work owed, so a process killed here is finished later.
+        hooks.patient_data_changed(db, actor, only_if_owed=True)
     result.duration_s = time.perf_counter() - started
     return result
 
@@ -404,6 +405,8 @@ def _finish_batch(
         maps.store_profile(session, actor, options.save_profile, batch.kind, mapping, practice_code=options.practice)
     audit.record(session, actor, f"import.{batch.kind}", entity="import_batch", entity_id=batch.id,
                  summary=f"{table.file_name}: {result.summary()}")
+    if options.notify and result.changed:
+        hooks.mark_pending(session, batch.id)  # cleared once the after-import work has run
 
 
 def _store_rejected(session: Session, batch_id: int, table: SourceTable, checked: Checked) -> int:
