@@ -10,6 +10,8 @@ exceptions a user can cause; 6 a kill between an import and its stratification;
 from __future__ import annotations
 
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -20,15 +22,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from pcn_assistant.cli import main
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import input_limits, xlsx_guard
+from pcn_assistant.services import backup, health, hooks, input_limits, xlsx_guard
 from pcn_assistant.services.database import open_database
 from pcn_assistant.services.patient_import import ImportOptions, import_patients
 from pcn_assistant.services.patient_import.history import batch_problems
 from pcn_assistant.services.patient_import.service import MAX_STORED_REJECTED
 from pcn_assistant.services.patient_import.validate import MAX_TEXT
+from pcn_assistant.services.risk import stratify
 from pcn_assistant.services.security import LOCAL_ADMIN
-from pcn_assistant.store.models import ImportRejectedRow, PatientCondition
+from pcn_assistant.store.models import ImportRejectedRow, Patient, PatientCondition
+from pcn_assistant.store.models.risk import RiskAssessment
 from tests.import_samples import (
     HEADER,
     add_practices,
@@ -202,7 +207,8 @@ def test_cells_far_apart_or_without_references_are_refused_before_reading(tmp_pa
     }
     script = textwrap.dedent("""
         import sys
-        from pcn_assistant.errors import InvalidInput
+        from pcn_assistant.cli import main
+from pcn_assistant.errors import InvalidInput
         from pcn_assistant.services.patient_import.readers import read_table
         for path in sys.argv[1:]:
             try:
@@ -253,3 +259,230 @@ def test_zip_bombs_and_unsupported_workbooks_are_refused(tmp_path, monkeypatch):
         archive.writestr("content.xml", "<office:document-content/>")
     with pytest.raises(InvalidInput, match="not an Excel .xlsx workbook"):
         xlsx_guard.check_workbook(ods, "sheet.ods")
+
+
+# --- 4. other raw exceptions become one-line errors with the right exit code --------------------
+
+def one_line(capsys) -> tuple[str, str]:  # noqa: ANN001
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err, captured.err
+    return captured.out, captured.err
+
+
+@pytest.mark.parametrize("depth", [70, 100_000])
+def test_deeply_nested_json_is_refused_in_one_line(db_url, tmp_path, capsys, depth):
+    open_database(db_url).dispose()
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * depth + "]" * depth, encoding="utf-8")
+    assert main(["--database", db_url, "import", "directory", str(deep)]) == 3
+    _out, err = one_line(capsys)
+    assert "nested" in err and "64 levels" in err
+
+
+def test_json_depth_limit_is_exact():
+    assert input_limits.json_depth(input_limits.load_json("[" * 64 + "]" * 64, "x"), 100) == 64
+    with pytest.raises(InvalidInput, match="more than 64 levels"):
+        input_limits.load_json('{"a":' * 65 + "1" + "}" * 65, "x")
+
+
+def test_a_folder_a_csv_or_a_truncated_file_as_database_exit_3(tmp_path, capsys):
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    assert main(["--database", str(folder), "stats"]) == 3
+    assert "is a folder, not a database file" in one_line(capsys)[1]
+    csv_file = tmp_path / "patients.csv"
+    csv_file.write_text("NHS Number,Date of Birth\n9990000018,03/07/1941\n", encoding="utf-8")
+    assert main(["--database", str(csv_file), "stats"]) == 3
+    assert "patients.csv is not a PCN Assistant database (it is not a SQLite file)" in one_line(capsys)[1]
+    assert csv_file.read_text(encoding="utf-8").startswith("NHS Number")  # untouched
+    real = tmp_path / "real.db"
+    db = open_database(real)
+    add_practices(db)
+    db.dispose()
+    truncated = tmp_path / "truncated.db"
+    truncated.write_bytes(real.read_bytes()[: real.stat().st_size // 2])
+    assert main(["--database", str(truncated), "stats"]) == 3
+    err = one_line(capsys)[1]
+    assert "truncated.db failed its integrity check" in err and "no good backup" in err
+
+
+def test_an_output_name_too_long_exits_3(tmp_path, capsys):
+    database = tmp_path / "pcn.db"
+    open_database(database).dispose()
+    out = tmp_path / ("a" * 300 + ".xlsx")
+    assert main(["--database", str(database), "audit-trail", "export", "--out", str(out)]) == 3
+    err = one_line(capsys)[1]
+    assert "the file name is too long" in err and len(err) < 200
+
+
+def test_a_dropped_audit_table_exits_3_naming_the_cure(db_url, tmp_path, capsys):
+    db = open_database(db_url)
+    add_practices(db)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE audit_event")
+    db.dispose()
+    path = write_csv(tmp_path / "list.csv", [person(0)])
+    assert main(["--database", db_url, "import", "patients", str(path)]) == 3
+    err = one_line(capsys)[1]
+    assert "missing a table" in err and "audit_event" in err and "restore" in err
+    db = open_database(db_url)
+    try:
+        assert patients(db) == {}  # the import's transaction rolled back whole
+    finally:
+        db.dispose()
+
+
+# --- 6. a kill between an import's commit and its stratification ---------------------------------
+
+def kill_when_paused(args: list[str], point: str) -> None:
+    """Run the CLI in a real process that pauses at ``point``, and SIGKILL it there."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", hooks.PAUSE_ENV: point}
+    child = subprocess.Popen([sys.executable, "-m", "pcn_assistant", *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        seen = []
+        for line in child.stderr:
+            seen.append(line)
+            if line.startswith(f"PAUSED AT {point}"):
+                break
+        assert seen and seen[-1].startswith("PAUSED AT"), "".join(seen)[-2000:]
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=60)
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+
+
+def assessed(db) -> set[str]:  # noqa: ANN001
+    with db.session() as session:
+        return set(session.execute(select(Patient.nhs_number).join(
+            RiskAssessment, RiskAssessment.patient_id == Patient.id).where(RiskAssessment.is_latest.is_(True))
+        ).scalars())
+
+
+def test_kill_after_import_commit_is_finished_by_the_next_command_and_by_stratify(db_url, tmp_path, capsys):
+    db = open_database(db_url)
+    add_practices(db)
+    db.dispose()
+    first = write_csv(tmp_path / "first.csv", [person(i, diabetes="Y") for i in range(5)])
+    kill_when_paused(["--database", db_url, "import", "patients", str(first)], "after-import-commit")
+    db = open_database(db_url)
+    try:
+        assert set(patients(db)) == {nhs(i) for i in range(5)} and assessed(db) == set()
+        assert hooks.pending(db) is not None  # the import's own transaction recorded the owed work
+        stratify(db, LOCAL_ADMIN)  # stratify alone repairs: nobody is left unassessed
+        assert assessed(db) == {nhs(i) for i in range(5)}
+    finally:
+        db.dispose()
+
+    second = write_csv(tmp_path / "second.csv", [person(i) for i in range(5, 8)])
+    kill_when_paused(["--database", db_url, "import", "patients", str(second)], "after-import-commit")
+    # Re-running the same import changes nothing, and still leaves nobody unassessed.
+    assert main(["--database", db_url, "import", "patients", str(second)]) == 0
+    assert "Nothing changed" in capsys.readouterr().out
+    db = open_database(db_url)
+    try:
+        assert assessed(db) == {nhs(i) for i in range(8)} and hooks.pending(db) is None
+    finally:
+        db.dispose()
+
+    third = write_csv(tmp_path / "third.csv", [person(8)])
+    kill_when_paused(["--database", db_url, "import", "patients", str(third)], "after-import-commit")
+    assert main(["--database", db_url, "stats"]) == 0  # any command finishes the owed work first
+    db = open_database(db_url)
+    try:
+        assert nhs(8) in assessed(db) and hooks.pending(db) is None
+    finally:
+        db.dispose()
+
+
+# --- 7. leftovers of interrupted backups and restores ---------------------------------------------
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=60)
+    return child.pid
+
+
+def test_a_killed_backup_leaves_nothing_beside_the_database_and_the_next_start_cleans_up(tmp_path, capsys):
+    database = tmp_path / "pcn.db"
+    db = open_database(database)
+    add_practices(db)
+    db.dispose()
+    kill_when_paused(["--database", str(database), "backup"], "backup-copied")
+    work = backup.in_progress_folder(database)
+    left = list(work.glob("*"))
+    assert len(left) == 1 and left[0].name.endswith(".partial") and left[0].stat().st_size > 0
+    beside = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("pcn.db-"))  # not -wal/-shm
+    assert beside == ["pcn-backups", "pcn.db"]  # nothing a user could take for data
+    # Names older versions left beside the database, and a partial of a writer still running.
+    legacy = [tmp_path / ".pcn.db.partial", tmp_path / "..pcn.db.restoring.partial", tmp_path / ".pcn.db.restoring"]
+    for path in legacy:
+        path.write_bytes(b"x" * 1000)
+    dead = work / f".pcn-daily-2026-11-01.db.{dead_pid()}.partial"
+    alive = work / f".pcn-daily-2026-11-01.db.{os.getppid()}.partial"
+    dead.write_bytes(b"x")
+    alive.write_bytes(b"x")
+    assert main(["--database", str(database), "stats"]) == 0
+    capsys.readouterr()
+    assert not any(p.exists() for p in [*left, *legacy, dead])
+    assert alive.exists()  # its writer is still running
+
+
+def test_a_killed_restore_leaves_the_database_whole_and_is_cleaned_up(tmp_path, capsys):
+    database = tmp_path / "pcn.db"
+    db = open_database(database)
+    add_practices(db)
+    db.dispose()
+    copy = tmp_path / "copy.db"
+    assert main(["--database", str(database), "backup", "--out", str(copy)]) == 0
+    before = database.read_bytes()
+    kill_when_paused(["--database", str(database), "restore", str(copy)], "backup-copied")
+    assert database.read_bytes() == before and backup.integrity_problems(database) == []
+    assert list(backup.in_progress_folder(database).glob("*"))
+    assert main(["--database", str(database), "stats"]) == 0
+    capsys.readouterr()
+    assert list(backup.in_progress_folder(database).glob("*")) == []
+
+
+# --- 8. the CLI refuses a damaged database ------------------------------------------------------
+
+def flip_a_page(path: Path) -> None:
+    """Overwrite the header of the patient table's root page, as a failing disk would."""
+    conn = sqlite3.connect(path)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'patient'").fetchone()[0]
+    finally:
+        conn.close()
+    data = bytearray(path.read_bytes())
+    offset = (root - 1) * page_size
+    data[offset:offset + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+
+
+def test_cli_refuses_a_damaged_database_naming_the_latest_good_backup(tmp_path, capsys):
+    database = tmp_path / "pcn.db"
+    db = open_database(database)
+    add_practices(db)
+    import_patients(db, LOCAL_ADMIN, write_csv(tmp_path / "list.csv", [person(i) for i in range(30)]), OPTIONS)
+    good = backup.daily_backup(db)
+    db.dispose()
+    assert main(["--database", str(database), "stats"]) == 0
+    capsys.readouterr()
+    stamp = backup.backup_folder(database) / health.STAMP_NAME
+    assert stamp.exists()  # a good check is recorded beside the database
+    flip_a_page(database)
+    for command in (["stats"], ["caseload", "export", "--out", str(tmp_path / "mdt.xlsx")]):
+        assert main(["--database", str(database), *command]) == 3
+        err = one_line(capsys)[1]
+        assert "pcn.db failed its integrity check" in err and f"restore {good}" in err
+    assert not (tmp_path / "mdt.xlsx").exists()
+    # The cure still works on the damaged file, and the restored one is used again.
+    assert main(["--database", str(database), "restore", str(good)]) == 0
+    assert main(["--database", str(database), "stats", "--json"]) == 0
+    assert '"patients": 30' in capsys.readouterr().out.replace(" ", "").replace('"patients":30', '"patients": 30')

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import audit
+from pcn_assistant.services import audit, hooks
 from pcn_assistant.services.security import BACKUP_RUN, SYSTEM, Actor, requires
 from pcn_assistant.store import migrate
 from pcn_assistant.store.engine import Database, build_engine, resolve_url
@@ -142,6 +142,7 @@ def copy_database(source: Path, target: Path, *, work_folder: Path | None = None
         with _connect(source) as src, _connect(partial) as dst:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        hooks.pause_point("backup-copied")
         problems = integrity_problems(partial)
         if problems:
             raise InvalidInput(f"The copy failed its integrity check: {problems[0]}")
