@@ -207,8 +207,7 @@ def test_cells_far_apart_or_without_references_are_refused_before_reading(tmp_pa
     }
     script = textwrap.dedent("""
         import sys
-        from pcn_assistant.cli import main
-from pcn_assistant.errors import InvalidInput
+        from pcn_assistant.errors import InvalidInput
         from pcn_assistant.services.patient_import.readers import read_table
         for path in sys.argv[1:]:
             try:
