@@ -485,3 +485,24 @@ def test_cli_refuses_a_damaged_database_naming_the_latest_good_backup(tmp_path, 
     assert main(["--database", str(database), "restore", str(good)]) == 0
     assert main(["--database", str(database), "stats", "--json"]) == 0
     assert '"patients": 30' in capsys.readouterr().out.replace(" ", "").replace('"patients":30', '"patients": 30')
+
+
+def test_the_gui_refuses_a_workbook_bomb_and_keeps_running(qtbot, sqlite_db, tmp_path, monkeypatch):
+    """In the GUI the reader's abort used to close the app with no message."""
+    from pcn_assistant.gui.areas.imports import ImportsArea
+    from pcn_assistant.gui.context import AppContext
+
+    add_practices(sqlite_db)
+    area = ImportsArea(AppContext(db=sqlite_db, actor=LOCAL_ADMIN))
+    qtbot.addWidget(area)
+    area.show()
+    said = []
+    monkeypatch.setattr("pcn_assistant.gui.areas.imports.QMessageBox.warning", lambda *a: said.append(a[2]))
+    bomb = tiny_workbook(tmp_path / "bomb.xlsx", dimension="A1:B2",
+                         cells='<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    before = table_counts(sqlite_db)
+    area.file_edit.setText(str(bomb))
+    area.start_import()
+    qtbot.waitUntil(lambda: bool(said), timeout=30_000)
+    assert "beyond the limits" in said[0] and "\n" not in said[0]
+    assert area.isVisible() and area.import_button.isEnabled() and table_counts(sqlite_db) == before

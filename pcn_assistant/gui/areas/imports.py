@@ -252,6 +252,9 @@ class ImportsArea(QWidget):
         self.shown_batch = result.batch_id
         self.result_label.setText(result.message)
         self.show_problems(result.errors)
+        if result.errors_not_listed:  # a hostile file's problems are listed up to a limit
+            self.problems_count.setText(f"{self.problems_count.text()}; {result.errors_not_listed:,} more problems "
+                                        "not listed")
         self.history.refresh()
         if self.history.total:
             self.history_table.selectRow(0)
