@@ -143,7 +143,8 @@ def test_huge_cells_are_clipped_in_reports_and_stored_rows(db, tmp_path):
 
 # --- 3. workbooks that declare or hold a sheet too big to allocate ------------------------------
 
-def tiny_workbook(path: Path, *, dimension: str | None = "A1:XFD1048576", cells: str = "") -> Path:
+def tiny_workbook(path: Path, *, dimension: str | None = "A1:XFD1048576", cells: str = "",
+                  sheet: str = "worksheets/sheet1.xml") -> Path:
     """A hand-built xlsx zip of a few KB: one sheet with a header row and ``cells``."""
     header = ('<row r="1"><c r="A1" t="inlineStr"><is><t>NHS Number</t></is></c>'
               '<c r="B1" t="inlineStr"><is><t>Date of Birth</t></is></c></row>')
@@ -166,9 +167,9 @@ def tiny_workbook(path: Path, *, dimension: str | None = "A1:XFD1048576", cells:
             '<sheets><sheet name="Referrals" sheetId="1" r:id="rId1"/></sheets></workbook>'))
         archive.writestr("xl/_rels/workbook.xml.rels", (
             f'<Relationships xmlns="{main}/package/2006/relationships"><Relationship Id="rId1" '
-            f'Type="{main}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'Type="{main}/officeDocument/2006/relationships/worksheet" Target="{sheet}"/>'
             '</Relationships>'))
-        archive.writestr("xl/worksheets/sheet1.xml", (
+        archive.writestr(f"xl/{sheet}", (
             f'<worksheet xmlns="{main}/spreadsheetml/2006/main">{dim}<sheetData>{header}{cells}'
             '</sheetData></worksheet>'))
     return path
@@ -232,7 +233,8 @@ def test_a_sound_workbook_still_reads_and_the_guard_is_exact_at_the_limits(tmp_p
                              '<c r="ALL2" t="inlineStr"><is><t>x</t></is></c></row>')
     table = read_table(ok, {"nhsnumber", "dateofbirth"})
     assert table.rows_read == 1 and table.frame.iloc[0, 0] == nhs(0) and table.columns[-1] == "Column 1000"
-    too_wide = tiny_workbook(tmp_path / "wide.xlsx", dimension=None, cells='<row r="2"><c r="ALM2"/></row>')
+    too_wide = tiny_workbook(tmp_path / "wide.xlsx", dimension=None, cells='<row r="2"><c r="ALM2"/></row>',
+                             sheet="data/hidden.xml")  # wherever the relationships put the sheet
     with pytest.raises(InvalidInput, match="2 rows x 1,001 columns"):
         xlsx_guard.check_workbook(too_wide, "wide.xlsx")
     many = tiny_workbook(tmp_path / "many.xlsx", dimension=None,

@@ -14,8 +14,10 @@ at A1 and one at XFD1048576 asks for 512 GB. So every workbook passes this check
   (every ``r="B7"`` reference, and cells without a reference counted per row) must fit
   ``MAX_ROWS`` x ``MAX_COLUMNS`` and ``MAX_CELLS`` in all.
 
-The scan streams each sheet once through regular expressions (C speed; about 0.1 s per
-million cells), inflating at most the declared size, so it is cheap next to the read.
+The scan streams each sheet through regular expressions at C speed (two passes when a
+sheet has no ``<dimension>``), inflating at most the declared size: on a 2-million-cell
+sheet it takes a third to a half of the time the reader itself then takes. Only the
+parts the workbook's relationships name as sheets are scanned.
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ _ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d{1,12})"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _SKIP = ("sharedstrings.xml", "styles.xml")  # text and formats: no cell positions in them
+_RELS = "xl/_rels/workbook.xml.rels"
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE_TYPE = re.compile(rb'\bType="([^"]*)"')
+_ATTRIBUTE_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+_SHEET_TYPES = (b"/worksheet", b"/chartsheet", b"/dialogsheet", b"/xlmacrosheet", b"/macrosheet")
 
 
 @dataclass
@@ -90,9 +97,10 @@ def check_workbook(source: bytes | str | Path, file_name: str) -> None:
             raise InvalidInput(f"{file_name} is not an Excel .xlsx workbook (an .xlsb, OpenDocument or other zip "
                                "file?): save it from Excel as .xlsx or CSV, then import that")
         input_limits.check_zip(archive, file_name)
+        sheets = _sheet_parts(archive, names)
         for entry in entries:
             lower = entry.filename.lower()
-            if entry.is_dir() or not lower.startswith("xl/") or not lower.endswith(".xml") or lower.endswith(_SKIP):
+            if entry.is_dir() or (lower not in sheets if sheets is not None else not _maybe_sheet(lower)):
                 continue
             try:
                 declared_extent, prefixed = _declared(archive, entry)
@@ -103,11 +111,48 @@ def check_workbook(source: bytes | str | Path, file_name: str) -> None:
                 raise InvalidInput(f"{file_name} could not be read as an Excel workbook (part {entry.filename} "
                                    f"is damaged: {str(error).splitlines()[0] if str(error) else type(error).__name__})"
                                    ) from None
-            part = entry.filename.rsplit("/", 1)[-1]
-            if declared_extent is not None:
-                _within_limits(file_name, part, declared_extent, "declares")
             if extent is not None:
-                _within_limits(file_name, part, extent, "has cells over")
+                _within_limits(file_name, entry.filename.rsplit("/", 1)[-1], extent, "has cells over")
+
+
+def _maybe_sheet(name: str) -> bool:
+    return name.startswith("xl/") and name.endswith(".xml") and not name.endswith(_SKIP)
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> set[str] | None:
+    """The parts the workbook's relationships name as sheets (what a reader will open),
+    plus anything under ``xl/worksheets/``; None when the relationships cannot be read
+    (then every XML part under ``xl/`` is scanned)."""
+    if _RELS not in names:
+        return None
+    info = next(e for e in archive.infolist() if e.filename.lower() == _RELS)
+    if info.file_size > 10 << 20:
+        return None
+    try:
+        rels = archive.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return None
+    sheets = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    for tag in _RELATIONSHIP.findall(rels):
+        kind = _ATTRIBUTE_TYPE.search(tag)
+        target = _ATTRIBUTE_TARGET.search(tag)
+        if kind is None or target is None or not kind.group(1).lower().endswith(_SHEET_TYPES):
+            continue
+        path = target.group(1).decode("utf-8", "replace").replace("\\", "/").lower()
+        sheets.add(path.lstrip("/") if path.startswith("/") else _normal(f"xl/{path}"))
+    return sheets
+
+
+def _normal(path: str) -> str:
+    """``xl/../xl/worksheets/./sheet1.xml`` -> ``xl/worksheets/sheet1.xml``."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
 
 
 def _head(path: Path) -> bytes:
