@@ -397,6 +397,16 @@ def test_kill_after_import_commit_is_finished_by_the_next_command_and_by_stratif
     db = open_database(db_url)
     try:
         assert nhs(8) in assessed(db) and hooks.pending(db) is None
+        assert hooks.finish_pending(db) is False  # nothing owed: a no-op
+    finally:
+        db.dispose()
+
+    fourth = write_csv(tmp_path / "fourth.csv", [person(9)])
+    kill_when_paused(["--database", db_url, "import", "patients", str(fourth)], "after-import-commit")
+    db = open_database(db_url)
+    try:
+        assert hooks.finish_pending(db) is True  # what the GUI runs at start
+        assert nhs(9) in assessed(db) and hooks.pending(db) is None
     finally:
         db.dispose()
 

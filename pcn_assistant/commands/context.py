@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pcn_assistant.errors import PermissionDenied, UsageError
 from pcn_assistant.services.security import LOCAL_ADMIN, Actor
@@ -20,7 +21,7 @@ class CliContext:
     debug: bool = False
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
-    _checked: object = field(default=None, init=False)  # the SQLite file preflight passed
+    _checked: Path | None = field(default=None, init=False)  # the SQLite file preflight passed
 
     @property
     def db(self) -> Database:

@@ -157,8 +157,8 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
                                        on_failure=lambda error: log.error("Daily backup failed: %s", error))
     # An import killed before its stratification left that work owed: finish it now.
-    run_task(lambda: hooks.finish_pending(db), parent=None, title="Finishing an interrupted import",
-             on_failure=lambda error: log.error("Finishing an interrupted import failed: %s", error))
+    finishing = run_task(lambda: hooks.finish_pending(db), parent=None, title="Finishing an interrupted import",
+                         on_failure=lambda error: log.error("Finishing an interrupted import failed: %s", error))
     actor = sign_in(db, login=user or "", hint=demo_hint() if demo else "")
     if actor is None:
         QThreadPool.globalInstance().waitForDone()  # let the backup finish first
@@ -166,6 +166,7 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
         return 0
     _app, window = build_main_window(db, actor)
     window.daily_backup = daily
+    window.finishing_import = finishing  # tasks are kept referenced while they run
     if not actor.unrestricted:  # the user-less local administrator has no password to ask for
         window.idle_lock = IdleLockController(window, db, actor)
     window.show()
