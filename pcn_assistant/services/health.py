@@ -89,6 +89,8 @@ def _fingerprint(path: Path) -> dict[str, list[int]]:
             stat = part.stat()
         except OSError:
             continue
+        if suffix and not stat.st_size:
+            continue  # an empty WAL (someone has the file open) holds nothing: same database
         found[suffix or "db"] = [stat.st_size, stat.st_mtime_ns]
     return found
 
