@@ -104,6 +104,43 @@ def test_mixed_flag_and_date_condition_columns_import_and_reimport_is_a_no_op(db
         "import_batch": 1, "audit_event": 1, "import_rejected_row": 11}
 
 
+def test_mixed_condition_columns_from_a_real_excel_workbook(db, tmp_path):
+    """The same extract saved from Excel: the dates in the flag columns are real date cells."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    rows, bad = _mixed_rows()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    flag_columns = {HEADER.index("Diabetes"), HEADER.index("AF")}
+    for row in rows:
+        cells: list[object] = list(row)
+        for index in flag_columns:
+            text = row[index]
+            if text.count("/") == 2:
+                day, month, year = map(int, text.split("/"))
+                cells[index] = datetime(year, month, day)
+            elif text.count("-") == 2:
+                cells[index] = datetime.fromisoformat(text)
+        sheet.append(cells)
+    path = tmp_path / "emis.xlsx"
+    book.save(path)
+    add_practices(db)
+    result = import_patients(db, LOCAL_ADMIN, path, OPTIONS)
+    assert (result.rows_read, result.inserted, result.rejected) == (31, 20, 11)
+    assert {e.row for e in result.errors} == set(bad) - {max(bad)}
+    stored = patients(db)
+    with db.session() as session:
+        dated = dict(session.execute(
+            select(PatientCondition.patient_id, PatientCondition.recorded_on)
+            .where(PatientCondition.condition_key == "diabetes")).all())
+    assert dated[stored[nhs(0)].id] is None and dated[stored[nhs(2)].id] == date(2015, 4, 3)
+    again = import_patients(db, LOCAL_ADMIN, path, OPTIONS)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 20)
+
+
 # --- 2. duplicate NHS numbers at scale; capped sizes --------------------------------------------
 
 def test_200k_copies_of_one_nhs_number_are_one_problem_and_capped_storage(db, tmp_path):
