@@ -229,6 +229,22 @@ def test_a_sound_workbook_still_reads_and_the_guard_is_exact_at_the_limits(tmp_p
                              '<c r="ALL2" t="inlineStr"><is><t>x</t></is></c></row>')
     table = read_table(ok, {"nhsnumber", "dateofbirth"})
     assert table.rows_read == 1 and table.frame.iloc[0, 0] == nhs(0) and table.columns[-1] == "Column 1000"
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+
+    book = Workbook()  # what Excel users make: title, merged cells, widths, comments, formulas
+    sheet = book.active
+    sheet.append(["Over 65s"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["NHS Number", "Date of Birth", "Gender"])
+    for _ in range(500):
+        sheet.append([nhs(0), date(1941, 7, 3), "F"])
+    sheet.column_dimensions["A"].width = 20
+    sheet["A3"].comment = Comment("checked", "PM")
+    sheet["E3"] = "=1+1"
+    book.create_sheet("Notes")["A1"] = "x"
+    book.save(tmp_path / "rich.xlsx")
+    assert read_table(tmp_path / "rich.xlsx", {"nhsnumber", "dateofbirth", "gender"}).rows_read == 500
     too_wide = tiny_workbook(tmp_path / "wide.xlsx", dimension=None, cells='<row r="2"><c r="ALM2"/></row>',
                              sheet="data/hidden.xml")  # wherever the relationships put the sheet
     with pytest.raises(InvalidInput, match="2 rows x 1,001 columns"):
