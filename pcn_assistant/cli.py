@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pcn_assistant import __version__
 from pcn_assistant.commands import command_modules
 from pcn_assistant.commands.context import CliContext
-from pcn_assistant.errors import PcnError
+from pcn_assistant.errors import PcnError, user_error
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(database=args.database, demo=args.demo, user=args.user)
     ctx = CliContext(database=args.database or os.environ.get("PCN_ASSISTANT_DATABASE"),
                      user=args.user, debug=args.debug)
+    succeeded = False
     try:
-        return int(args.handler(args, ctx) or 0)
+        code = int(args.handler(args, ctx) or 0)
+        succeeded = True
+        return code
     except PcnError as error:
         if args.debug:
             raise
@@ -78,11 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - one line for users, traceback with --debug
         if args.debug:
             raise
+        translated = user_error(error)  # a folder, a long name, a dropped table...: the user can act
+        if translated is not None:
+            log.warning("Command %s refused: %s", args.command, type(error).__name__)
+            print(f"pcn-assistant: {translated}", file=sys.stderr)
+            return translated.exit_code
         log.exception("Command %s failed", args.command)
         print(f"pcn-assistant: {one_line(error)} (run with --debug for details)", file=sys.stderr)
         return 1
     finally:
-        ctx.close()
+        ctx.close(succeeded)
 
 
 def one_line(error: BaseException) -> str:

@@ -113,8 +113,12 @@ def test_every_problem_reported_with_row_column_value_and_message(db, tmp_path):
     assert (6, "Diabetes", "maybe", "Expected Y/N, Yes/No, 1/0, True/False or a date") in problems
     assert (6, "Number of medicines", "-2", "Number of medicines must not be negative") in problems
     assert any(e.row == 6 and e.column == "NHS Number" and "Modulus 11" in e.message for e in result.errors)
-    duplicate = "The same NHS number is on more than one row of this file (rows 3, 7)"
-    assert (3, "NHS Number", nhs(0), duplicate) in problems and (7, "NHS Number", nhs(0), duplicate) in problems
+    duplicate = "The same NHS number is on 2 rows of this file (rows 3, 7); none of them is imported"
+    assert (3, "NHS Number", nhs(0), duplicate) in problems  # a duplicate group is reported once
+    assert not any(e.row == 7 for e in result.errors)
+    _summary, kept = batch_problems(db, LOCAL_ADMIN, result.batch_id)  # each kept row has its reason
+    assert (7, "NHS Number", nhs(0), "The same NHS number as row 3 (2 rows in all); none of them is imported") in {
+        (e.row, e.column, e.value, e.message) for e in kept}
 
 
 def test_rejected_rows_kept_whole_with_reasons(db, tmp_path):

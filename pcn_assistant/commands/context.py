@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pcn_assistant.errors import PermissionDenied, UsageError
 from pcn_assistant.services.security import LOCAL_ADMIN, Actor
@@ -20,13 +21,29 @@ class CliContext:
     debug: bool = False
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
+    _checked: Path | None = field(default=None, init=False)  # the SQLite file preflight passed
 
     @property
     def db(self) -> Database:
+        """The database, opened on first use: first checked (a damaged file is refused,
+        exit 3, naming the latest good backup), then migrated, then any work an earlier
+        import left unfinished (killed before stratifying) is finished."""
         if self._db is None:
+            from pcn_assistant.errors import user_error
+            from pcn_assistant.services import health
             from pcn_assistant.services.database import open_database
 
-            self._db = open_database(self.database)
+            self._checked = health.preflight(self.database)
+            try:
+                self._db = open_database(self.database)
+            except Exception as error:
+                translated = user_error(error)
+                if translated is None:
+                    raise
+                raise translated from error
+            from pcn_assistant.services import hooks
+
+            hooks.finish_pending(self._db)
         return self._db
 
     @property
@@ -40,9 +57,13 @@ class CliContext:
         json.dump(payload, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
 
-    def close(self) -> None:
+    def close(self, succeeded: bool = True) -> None:
         if self._db is not None:
             self._db.dispose()
+            if succeeded and self._checked is not None:
+                from pcn_assistant.services import health
+
+                health.record_good(self._checked)  # its own writes went through SQLite
 
 
 PASSWORD_ENV = "PCN_ASSISTANT_PASSWORD"

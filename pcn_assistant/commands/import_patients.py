@@ -89,8 +89,10 @@ def _run(args, ctx: CliContext, importer) -> int:  # noqa: ANN001
         where = f"row {error.row}" + (f", {error.column}" if error.column else "")
         value = f" {error.value!r}" if error.value else ""
         print(f"  {where}:{value} {error.message}")
-    if len(result.errors) > SHOW_ERRORS:
-        print(f"  ... and {len(result.errors) - SHOW_ERRORS:,} more (use --json for all; the GUI saves them as CSV)")
+    more = len(result.errors) + result.errors_not_listed - SHOW_ERRORS
+    if more > 0:
+        print(f"  ... and {more:,} more (use --json for the first {len(result.errors):,}; "
+              "the GUI saves them as CSV)")
     return 0
 
 

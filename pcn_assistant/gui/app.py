@@ -49,6 +49,7 @@ def find_damage(target: str | None) -> tuple[Path, list[str]] | None:
     path = Path(url.database)
     if not path.exists():
         return None
+    backup.clean_partials(path)  # leftovers of a backup or restore that was killed
     problems = backup.integrity_problems(path, quick=True)
     return (path, problems) if problems else None
 
@@ -116,7 +117,7 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     from pcn_assistant.gui.auth.sign_in import sign_in
     from pcn_assistant.gui.crash import install_crash_handler
     from pcn_assistant.gui.tasks import run_task
-    from pcn_assistant.services import backup
+    from pcn_assistant.services import backup, hooks
     from pcn_assistant.services.database import open_database
 
     app = ensure_application()
@@ -155,6 +156,9 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     # a failure is logged and must not stop anyone working.
     daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
                                        on_failure=lambda error: log.error("Daily backup failed: %s", error))
+    # An import killed before its stratification left that work owed: finish it now.
+    finishing = run_task(lambda: hooks.finish_pending(db), parent=None, title="Finishing an interrupted import",
+                         on_failure=lambda error: log.error("Finishing an interrupted import failed: %s", error))
     actor = sign_in(db, login=user or "", hint=demo_hint() if demo else "")
     if actor is None:
         QThreadPool.globalInstance().waitForDone()  # let the backup finish first
@@ -162,6 +166,7 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
         return 0
     _app, window = build_main_window(db, actor)
     window.daily_backup = daily
+    window.finishing_import = finishing  # tasks are kept referenced while they run
     if not actor.unrestricted:  # the user-less local administrator has no password to ask for
         window.idle_lock = IdleLockController(window, db, actor)
     window.show()

@@ -17,6 +17,7 @@ team server section); this module refuses them rather than reimplement that.
 from __future__ import annotations
 
 import getpass
+import glob
 import logging
 import os
 import shutil
@@ -29,13 +30,15 @@ from pathlib import Path
 
 from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import audit
+from pcn_assistant.services import audit, hooks
 from pcn_assistant.services.security import BACKUP_RUN, SYSTEM, Actor, requires
 from pcn_assistant.store import migrate
 from pcn_assistant.store.engine import Database, build_engine, resolve_url
 
 log = logging.getLogger(__name__)
 KEEP = 14
+IN_PROGRESS = ".in-progress"
+_LEGACY_SUFFIXES = (".partial", ".restoring", ".partial-journal", ".restoring-journal")
 POSTGRES_ADVICE = ("This database is on a PostgreSQL server: back it up there with pg_dump "
                    "(see 'Team server' in the README)")
 
@@ -116,23 +119,80 @@ def check_backup_file(path: Path) -> None:
                            f"(schema {revision}): update the app first") from error
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """Consistent copy of ``source`` to ``target`` via the online backup API, checked."""
+def in_progress_folder(db_path: Path) -> Path:
+    """Where half-written backups and restores go: a hidden folder inside the backups
+    folder (same disk as the database, so the final rename is atomic), never beside the
+    database where a 200 MB ``.NAME.partial`` looks like data."""
+    return backup_folder(db_path) / IN_PROGRESS
+
+
+def copy_database(source: Path, target: Path, *, work_folder: Path | None = None) -> Path:
+    """Consistent copy of ``source`` to ``target`` via the online backup API, checked.
+
+    The copy is written as ``.TARGET.PID.partial`` in ``work_folder`` (default: beside
+    ``target``) and renamed into place only once it passes the check; the process id in
+    the name lets the next start tell a dead writer's leftovers (``clean_partials``)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
+    folder = Path(work_folder) if work_folder is not None else target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{target.name}.{os.getpid()}.partial"
     partial.unlink(missing_ok=True)
     try:
         with _connect(source) as src, _connect(partial) as dst:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        hooks.pause_point("backup-copied")
         problems = integrity_problems(partial)
         if problems:
             raise InvalidInput(f"The copy failed its integrity check: {problems[0]}")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+        Path(f"{partial}-journal").unlink(missing_ok=True)
     return target
+
+
+def clean_partials(db_path: Path) -> list[Path]:
+    """Remove what interrupted backups and restores of ``db_path`` left behind: files in
+    the in-progress folder whose writer is no longer running, and the names older
+    versions wrote beside the database. Returns what was removed."""
+    db_path = Path(db_path)
+    candidates = [p for p in in_progress_folder(db_path).glob("*") if p.is_file()]
+    for folder in (db_path.parent, backup_folder(db_path)):
+        if folder.is_dir():
+            candidates += [p for p in folder.glob(f".*{glob.escape(db_path.name)}*")
+                           if p.name.endswith(_LEGACY_SUFFIXES)]
+            if folder != db_path.parent:
+                candidates += [p for p in folder.glob(".*.partial")]
+    removed = []
+    for path in dict.fromkeys(candidates):
+        if _writer_alive(path):
+            continue
+        try:
+            path.unlink()
+        except OSError:  # still open (Windows) or not ours to remove: leave it
+            continue
+        removed.append(path)
+    if removed:
+        log.info("Removed %d file(s) left by an interrupted backup or restore", len(removed))
+    return removed
+
+
+def _writer_alive(path: Path) -> bool:
+    """True if the process named in ``.NAME.PID.partial`` is another running process."""
+    parts = path.name.split(".")
+    named = parts[-2] if path.name.endswith(".partial") and len(parts) > 2 else parts[-1]
+    pid = int(named) if named.isdigit() else None
+    if pid is None or pid == os.getpid() or os.name != "posix":
+        return False  # on Windows an open file refuses deletion, which protects a live writer
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's running process
+    return True
 
 
 def _sqlite_path(db: Database) -> Path:
@@ -155,7 +215,7 @@ def backup_database(db: Database, actor: Actor, out: str | Path | None = None) -
     target = Path(out) if out else backup_folder(source) / f"{source.stem}-manual-{_stamp()}.db"
     if target.resolve() == source.resolve():
         raise InvalidInput("Choose a different file from the database itself")
-    copy_database(source, target)
+    copy_database(source, target, work_folder=None if out else in_progress_folder(source))
     info = _info(target, "manual")
     with db.transaction() as session:
         audit.record(session, actor, "backup", entity="database",
@@ -186,7 +246,7 @@ def daily_backup(db: Database, *, today: date | None = None, keep: int = KEEP) -
     target = folder / f"{source.stem}-daily-{day.isoformat()}.db"
     if target.exists():
         return None
-    copy_database(source, target)
+    copy_database(source, target, work_folder=in_progress_folder(source))
     _prune(list(folder.glob(f"{source.stem}-daily-*.db")), keep)
     with db.transaction() as session:
         audit.record(session, SYSTEM, "backup.daily", entity="database",
@@ -234,7 +294,7 @@ def _keep_replaced(target: Path) -> Path | None:
         return None
     keep = backup_folder(target) / f"{target.stem}-replaced-{_stamp()}.db"
     try:
-        return copy_database(target, keep)
+        return copy_database(target, keep, work_folder=in_progress_folder(target))
     except (sqlite3.DatabaseError, InvalidInput):
         keep.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target, keep)  # the damaged file as it was, for whoever investigates
@@ -254,11 +314,15 @@ def restore_file(target: Path, source: Path) -> RestoreResult:
     if target.exists() and target.resolve() == source.resolve():
         raise InvalidInput("That file is the database itself")
     kept = _keep_replaced(target)
-    staged = target.with_name(f".{target.name}.restoring")
-    copy_database(source, staged)
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    os.replace(staged, target)
+    work = in_progress_folder(target)
+    staged = work / f"{target.name}.restoring.{os.getpid()}"
+    try:
+        copy_database(source, staged, work_folder=work)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(staged, target)
+    finally:
+        staged.unlink(missing_ok=True)
     log.info("Restored %s from %s (replaced copy kept as %s)", target, source, kept)
     return RestoreResult(restored_from=source, replaced_copy=kept)
 

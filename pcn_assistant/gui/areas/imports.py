@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pcn_assistant.errors import PcnError
+from pcn_assistant.errors import user_error
 from pcn_assistant.gui.areas.import_mapping import MappingDialog
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_value
@@ -252,6 +252,9 @@ class ImportsArea(QWidget):
         self.shown_batch = result.batch_id
         self.result_label.setText(result.message)
         self.show_problems(result.errors)
+        if result.errors_not_listed:  # a hostile file's problems are listed up to a limit
+            self.problems_count.setText(f"{self.problems_count.text()}; {result.errors_not_listed:,} more problems "
+                                        "not listed")
         self.history.refresh()
         if self.history.total:
             self.history_table.selectRow(0)
@@ -269,7 +272,8 @@ class ImportsArea(QWidget):
             self.result_label.setText(f"{error} Fix the rows listed, or import without Strict to keep the good rows.")
             self.show_problems(error.result.errors)
             return
-        message = str(error) if isinstance(error, PcnError) else f"The import failed: {error}"
+        translated = user_error(error)  # a raw error a user can act on, in one line
+        message = str(translated) if translated is not None else f"The import failed: {error}"
         self.result_label.setText(f"Not imported: {message}")
         QMessageBox.warning(self, "Import", message)
 

@@ -49,6 +49,7 @@ from pcn_assistant.services.directory.oruk_records import (
     parse_url,
     require_name,
 )
+from pcn_assistant.services.input_limits import check_zip, load_json
 
 # Table name -> file names to try when the descriptor does not say.
 DEFAULT_FILES = {
@@ -89,6 +90,7 @@ class Package:
                     self._files[file.name.lower()] = file.read_bytes
         elif zipfile.is_zipfile(path):
             archive = zipfile.ZipFile(path)
+            check_zip(archive, path.name)
             names = [n for n in archive.namelist() if not n.endswith("/")]
             descriptor = next((n for n in names if n.lower().endswith("datapackage.json")), None)
             folder = descriptor.rsplit("/", 1)[0] + "/" if descriptor and "/" in descriptor else ""
@@ -104,7 +106,7 @@ class Package:
         if "datapackage.json" not in self._files:
             return None
         try:
-            descriptor = json.loads(self._files["datapackage.json"]().decode("utf-8-sig"))
+            descriptor = load_json(self._files["datapackage.json"]().decode("utf-8-sig"), "datapackage.json")
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InvalidInput(f"datapackage.json is not valid JSON: {error}") from error
         if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):

@@ -43,6 +43,7 @@ from pcn_assistant.services.directory.oruk_records import (
     parse_url,
     require_name,
 )
+from pcn_assistant.services.input_limits import load_json
 
 # JSON key -> the ServiceRecord field it carries.
 _CARRIES = {
@@ -57,7 +58,7 @@ _CARRIES = {
 
 def read_json(data: bytes) -> ParsedDirectory:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data.decode("utf-8-sig"), "The file")
     except UnicodeDecodeError as error:
         raise InvalidInput(f"The file is not UTF-8 text: {error.reason}") from error
     except json.JSONDecodeError as error:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 IN_CHUNK = 5000
@@ -37,8 +38,15 @@ def stored_timestamp(session: Session, value: datetime) -> object:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if is_sqlite(session) else value
 
 
-def stored_date(session: Session, value: date | str | None) -> object:
-    if value is None:
+def is_missing(value: object) -> bool:
+    """None, NaN or NaT: pandas turns a None into NaN when it concatenates or merges frames,
+    so a flag with no date ("Y") can reach the writer as a float."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def stored_date(session: Session, value: date | str | float | None) -> object:
+    """A date as the driver stores it; a missing one (a "Y" flag, no date) is NULL."""
+    if is_missing(value) or value == "":
         return None
     if is_sqlite(session):
         return value if isinstance(value, str) else value.isoformat()

@@ -38,6 +38,7 @@ from pcn_assistant.services.patient_import.service import (
     _finish_batch,
     _open_batch,
     _read_and_map,
+    listed_errors,
     run_to_end,
 )
 from pcn_assistant.services.patient_import.validate import Checked, check_table
@@ -76,7 +77,7 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
 
     with db.transaction() as session:
         patient_ids = _known_patients(session, checked)
-        result.errors = checked.sorted_errors(table.columns)
+        result.errors, result.errors_not_listed = listed_errors(checked, table.columns)
         result.rejected = int(checked.invalid.sum())
         if options.strict and result.rejected:
             raise StrictRefusal(result)
@@ -112,8 +113,9 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
             result.message += (f" {count:,} event(s) had {len(result.unknown_codes):,} code(s) in no code list; "
                                "they are stored but set no condition.")
             batch.details = {**(batch.details or {}), "message": result.message}
-    if options.notify and result.changed:
-        hooks.patient_data_changed(db, actor)
+    if options.notify:
+        # Stratify etc. The import marked this work owed, so a process killed here is finished later.
+        hooks.patient_data_changed(db, actor, only_if_owed=True)
     result.duration_s = time.perf_counter() - started
     return result
 

@@ -39,6 +39,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_GUARDED: set[str] = set()  # SHA-256 of workbooks that passed the xlsx guard in this process
 
 
 @dataclass
@@ -267,6 +268,13 @@ def _read_workbook(
 ) -> SourceTable:
     from python_calamine import CalamineWorkbook
 
+    from pcn_assistant.services.xlsx_guard import check_workbook
+
+    if digest not in _GUARDED:  # the preview and the import read the same bytes: check once
+        check_workbook(data, file_name)  # calamine aborts the process on a sheet too big to allocate
+        if len(_GUARDED) > 32:
+            _GUARDED.clear()
+        _GUARDED.add(digest)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(workbook.sheet_names)

@@ -35,6 +35,7 @@ from pcn_assistant.services.patient_import.validate import (
     RowError,
     all_nhs_numbers,
     check_table,
+    clip,
 )
 from pcn_assistant.services.patient_import.writer import PatientRows, write_patients
 from pcn_assistant.services.security import IMPORTS_RUN, Actor, requires
@@ -44,6 +45,8 @@ from pcn_assistant.store.models import ImportBatch, ImportRejectedRow, Pcn, Prac
 
 Progress = tuple[int, int, str]
 TOTAL = 100
+MAX_STORED_REJECTED = 10_000  # rejected rows kept whole per import; the rest are counted
+MAX_LISTED_ERRORS = 10_000  # problems listed in a report (CLI --json, the GUI's table)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class ImportResult:
     rejected: int = 0
     left: int = 0
     errors: list[RowError] = field(default_factory=list)
+    errors_not_listed: int = 0  # problems beyond MAX_LISTED_ERRORS
+    rejected_not_kept: int = 0  # rejected rows beyond MAX_STORED_REJECTED (counted, not stored)
     duration_s: float = 0.0
     batch_id: int | None = None
     status: str = "committed"
@@ -91,6 +96,8 @@ class ImportResult:
             "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
             "errors": [e.as_dict() for e in self.errors], "duration_s": round(self.duration_s, 3),
         }
+        if self.errors_not_listed:
+            payload["errors_not_listed"] = self.errors_not_listed
         if self.kind == "patients":
             payload["left"] = self.left
         else:
@@ -263,7 +270,7 @@ def _run_patients(db, actor, read, options: ImportOptions) -> Generator[Progress
     with db.transaction() as session:
         practice_ids = _resolve_practices(session, actor, checked, options, result)
         invalid = checked.invalid
-        result.errors = checked.sorted_errors(table.columns)
+        result.errors, result.errors_not_listed = listed_errors(checked, table.columns)
         result.rejected = int(invalid.sum())
         if options.strict and result.rejected:
             raise StrictRefusal(result)
@@ -283,8 +290,9 @@ def _run_patients(db, actor, read, options: ImportOptions) -> Generator[Progress
             stats.inserted, stats.updated, stats.unchanged, stats.left)
         yield 92, TOTAL, "Keeping rejected rows"
         _finish_batch(session, actor, batch, table, checked, result, started, mapping, options)
-    if options.notify and result.changed:
-        hooks.patient_data_changed(db, actor)
+    if options.notify:
+        # Stratify etc. The import marked this work owed, so a process killed here is finished later.
+        hooks.patient_data_changed(db, actor, only_if_owed=True)
     result.duration_s = time.perf_counter() - started
     return result
 
@@ -355,7 +363,8 @@ def _finish_batch(
     result: ImportResult, started: float, mapping: Mapping[str, str], options: ImportOptions,
 ) -> None:
     """Keep rejected rows whole, close the batch, save the profile, audit: same transaction."""
-    _store_rejected(session, batch.id, table, checked)
+    kept = _store_rejected(session, batch.id, table, checked)
+    result.rejected_not_kept = result.rejected - kept
     previous = session.execute(
         select(ImportBatch.id, ImportBatch.started_at)
         .where(ImportBatch.sha256 == table.sha256, ImportBatch.kind == batch.kind, ImportBatch.id != batch.id)
@@ -371,6 +380,9 @@ def _finish_batch(
         result.message = f"Nothing changed: every valid row already matches the database ({result.summary()})."
     if previous is not None:
         result.message += f" This file was imported before, on {previous[1]:%d-%b-%Y %H:%M} (import #{previous[0]})."
+    if result.rejected_not_kept:
+        result.message += (f" The first {kept:,} rejected rows are kept with their reasons; "
+                           f"{result.rejected_not_kept:,} more were counted but not kept.")
     if result.practices_created:
         result.message += f" New practices created: {', '.join(result.practices_created)}."
     batch.status = result.status
@@ -383,6 +395,7 @@ def _finish_batch(
         "profile": options.profile, "practice": options.practice, "full_list": options.full_list,
         "strict": options.strict, "left": result.left, "practices_created": result.practices_created,
         "unknown_codes": result.unknown_codes, "message": result.message,
+        "rejected_not_kept": result.rejected_not_kept, "errors_not_listed": result.errors_not_listed,
         "duration_s": round(time.perf_counter() - started, 3),
     }
     result.batch_id = batch.id
@@ -392,18 +405,41 @@ def _finish_batch(
         maps.store_profile(session, actor, options.save_profile, batch.kind, mapping, practice_code=options.practice)
     audit.record(session, actor, f"import.{batch.kind}", entity="import_batch", entity_id=batch.id,
                  summary=f"{table.file_name}: {result.summary()}")
+    if options.notify and result.changed:
+        hooks.mark_pending(session, batch.id)  # cleared once the after-import work has run
 
 
-def _store_rejected(session: Session, batch_id: int, table: SourceTable, checked: Checked) -> None:
-    bad = np.flatnonzero(checked.invalid)
+def _store_rejected(session: Session, batch_id: int, table: SourceTable, checked: Checked) -> int:
+    """Keep the first ``MAX_STORED_REJECTED`` rejected rows whole (cells clipped to
+    ``MAX_TEXT``), with their reasons; returns how many were kept. A file of 200,000 bad
+    rows must not grow the database by gigabytes: the rest are counted, not kept."""
+    bad = np.flatnonzero(checked.invalid)[:MAX_STORED_REJECTED]
     if not len(bad):
-        return
+        return 0
+    keep = {int(checked.row_numbers[i]) for i in bad.tolist()}
     reasons: dict[int, list[str]] = {}
     for error in checked.errors:
-        reasons.setdefault(error.row, []).append(f"{error.column}: {error.message}" if error.column else error.message)
-    records = [{column: cell_text(value) for column, value in record.items()}
+        if error.row in keep:
+            reasons.setdefault(error.row, []).append(
+                f"{error.column}: {error.message}" if error.column else error.message)
+    if checked.duplicate_of is not None:
+        column = checked.source_columns.get("nhs_number", "nhs_number")
+        for i in bad.tolist():
+            first = int(checked.duplicate_of[i])
+            if first:
+                reasons.setdefault(int(checked.row_numbers[i]), []).append(
+                    f"{column}: The same NHS number as row {first} "
+                    f"({checked.duplicate_count[first]:,} rows in all); none of them is imported")
+    records = [{clip(str(column)): clip(cell_text(value)) for column, value in record.items()}
                for record in table.frame.iloc[bad].to_dict("records")]
     rows = [{"batch_id": batch_id, "row_number": int(checked.row_numbers[i]), "raw": raw,
              "reasons": "\n".join(reasons.get(int(checked.row_numbers[i]), []))}
             for i, raw in zip(bad.tolist(), records, strict=True)]
     session.execute(insert(ImportRejectedRow), rows)
+    return len(rows)
+
+
+def listed_errors(checked: Checked, column_order: list[str]) -> tuple[list[RowError], int]:
+    """The problems a report lists (the first ``MAX_LISTED_ERRORS`` by row), and how many more."""
+    errors = checked.sorted_errors(column_order)
+    return errors[:MAX_LISTED_ERRORS], max(len(errors) - MAX_LISTED_ERRORS, 0)

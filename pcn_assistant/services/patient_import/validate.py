@@ -19,6 +19,17 @@ from pcn_assistant.services.patient_import import fields as F
 from pcn_assistant.services.patient_import.readers import SourceTable
 
 PRACTICE_OPTION = "(practice for the file)"
+# A hostile file can hold a megabyte in one cell: values and messages are cut to this
+# length wherever they are reported or stored, so one cell cannot swamp a report.
+MAX_TEXT = 200
+# A duplicate group is reported once, naming its first rows: listing every other row in
+# every row's message made 10,000 copies of one NHS number cost 1.4 GB.
+LISTED_DUPLICATE_ROWS = 10
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` cut to ``limit`` characters, marked with an ellipsis when it was cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,11 @@ class RowError:
     column: str
     value: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column", clip(self.column))
+        object.__setattr__(self, "value", clip(self.value))
+        object.__setattr__(self, "message", clip(self.message))
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
@@ -42,6 +58,11 @@ class Checked:
     flag_dates: dict[str, np.ndarray] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     invalid: np.ndarray | None = None
+    # Rows rejected as a later copy of an NHS number: the first row's spreadsheet number
+    # (0 = not such a row), and the size of that group. Their one reported problem is on
+    # the group's first row; these give each stored rejected row its own reason.
+    duplicate_of: np.ndarray | None = None
+    duplicate_count: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.invalid is None:
@@ -133,19 +154,37 @@ def check_table(
         checked.source_columns["practice_code"] = PRACTICE_OPTION
         checked.values["practice_code"] = np.full(n, ev.as_text([default_practice])[0].upper(), dtype=object)
     if kind == "patients" and "nhs_number" in checked.values:
-        duplicated = ev.duplicate_rows(checked.values["nhs_number"])
-        if duplicated.any():
-            numbers = checked.values["nhs_number"]
-            rows_of: dict[str, list[int]] = {}
-            for i in np.flatnonzero(duplicated):
-                rows_of.setdefault(numbers[i], []).append(int(table.row_numbers[i]))
-            messages = np.full(n, None, dtype=object)
-            for i in np.flatnonzero(duplicated):
-                others = ", ".join(str(r) for r in rows_of[numbers[i]])
-                messages[i] = f"The same NHS number is on more than one row of this file (rows {others})"
-            raw = ev.as_text(table.frame[by_field["nhs_number"]])
-            checked.add_errors("nhs_number", duplicated, raw, messages)
+        _reject_duplicates(checked, ev.as_text(table.frame[by_field["nhs_number"]]))
     return checked
+
+
+def _reject_duplicates(checked: Checked, raw: np.ndarray) -> None:
+    """Reject every row of an NHS number that is on more than one row, reporting each
+    group once on its first row (with its size and first few rows): linear in the file."""
+    numbers = checked.values["nhs_number"]
+    duplicated = np.flatnonzero(ev.duplicate_rows(numbers))
+    if not len(duplicated):
+        return
+    codes, _uniques = pd.factorize(numbers[duplicated])
+    order = np.argsort(codes, kind="stable")
+    index = duplicated[order]  # rows grouped by number, each group in file order
+    starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+    ends = np.r_[starts[1:], len(index)]
+    checked.duplicate_of = np.zeros(checked.rows, dtype=np.int64)
+    column = checked.source_columns.get("nhs_number", "nhs_number")
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        group = index[start:end]
+        rows = checked.row_numbers[group]
+        first, count = int(rows[0]), end - start
+        listed = ", ".join(str(r) for r in rows[:LISTED_DUPLICATE_ROWS].tolist())
+        if count > LISTED_DUPLICATE_ROWS:
+            listed += f" and {count - LISTED_DUPLICATE_ROWS:,} more"
+        checked.errors.append(RowError(first, column, ev.cell_text(raw[group[0]]),
+                                       f"The same NHS number is on {count:,} rows of this file "
+                                       f"(rows {listed}); none of them is imported"))
+        checked.duplicate_of[group[1:]] = first
+        checked.duplicate_count[first] = count
+    checked.invalid[duplicated] = True
 
 
 def all_nhs_numbers(table: SourceTable, mapping: Mapping[str, str]) -> set[str]:

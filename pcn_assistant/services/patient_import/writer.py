@@ -60,7 +60,7 @@ def _normalise_stored(column: str, values: list) -> np.ndarray:
     """Existing values as the import holds them, whichever backend returned them."""
     array = np.empty(len(values), dtype=object)
     if column in DATE_COLUMNS:
-        array[:] = [v if v is None or isinstance(v, str) else v.isoformat() for v in values]
+        array[:] = [None if bulk.is_missing(v) else v if isinstance(v, str) else v.isoformat() for v in values]
     elif column in BOOL_COLUMNS:
         array[:] = [None if v is None else bool(v) for v in values]
     elif column in INT_COLUMNS:

@@ -102,6 +102,9 @@ def _choice(value: object, choices: dict[str, str], column: str) -> str | None:
 
 def read_rows(path: Path) -> tuple[dict[str, str], list[_Row], list[str]]:
     """(workbook metadata, filled-in rows, problems found while reading)."""
+    from pcn_assistant.services.xlsx_guard import check_workbook
+
+    check_workbook(path, path.name)  # a sheet claiming a million rows would stall the reader
     try:
         workbook = load_workbook(path, data_only=True, read_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:

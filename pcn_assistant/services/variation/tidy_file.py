@@ -93,7 +93,10 @@ def read_table(path: Path) -> tuple[pd.DataFrame, int]:
     if not path.is_file():
         raise InvalidInput(f"{path.name}: no such file")
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or _is_zip_or_ole(path):
+            from pcn_assistant.services.xlsx_guard import check_workbook
+
+            check_workbook(path, path.name)  # the xlsx reader aborts the process on a huge sheet
             grid = pd.read_excel(path, header=None, dtype=str, engine="calamine").fillna("")
         else:
             grid = _read_csv(path)
@@ -118,6 +121,13 @@ def read_table(path: Path) -> tuple[pd.DataFrame, int]:
     raise InvalidInput(
         f"{path.name}: no header row found; expected columns {', '.join(REQUIRED)} "
         f"(or the catalogue columns {', '.join(CATALOGUE_COLUMNS[:5])})")
+
+
+def _is_zip_or_ole(path: Path) -> bool:
+    """A workbook under another name is still a workbook (and is checked as one)."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
