@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import caseload as rules
+from pcn_assistant.core import clock
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.widgets.form_dialog import FormDialog
+from pcn_assistant.gui.widgets.refused_input import RefusedInputGuard
 from pcn_assistant.services.caseload import contacts, episodes
 from pcn_assistant.services.caseload.person import EpisodeView
 
@@ -93,8 +95,20 @@ class ServiceDialog(FormDialog):
         self.button_box.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
+        # Letters typed into a number or date field are dropped by the field: say so, and
+        # refuse to save until it is put right, so nothing typed is lost without a word.
+        self.refused_input = RefusedInputGuard(self.form, self._refused_changed)
+
+    def _refused_changed(self) -> None:
+        if self.refused_input.blocked:
+            self.show_error(self.refused_input.message())
+        else:
+            self.error_label.setVisible(False)
 
     def accept(self) -> None:
+        if self.refused_input.blocked:
+            self.show_error(self.refused_input.message())
+            return
         try:
             self.result_value = self.save()
         except PcnError as error:
@@ -123,8 +137,8 @@ class ContactDialog(ServiceDialog):
         self.duration = self.part(QSpinBox, "durationSpin")
         self.note = self.part(QPlainTextEdit, "noteEdit")
         fill_combo(self.type_combo, rules.CONTACT_TYPES, "phone")
-        now = QDateTime.currentDateTime()
-        self.when_edit.setDateTime(QDateTime(now.date(), QTime(now.time().hour(), now.time().minute())))
+        now = clock.now()
+        self.when_edit.setDateTime(QDateTime(to_qdate(now.date()), QTime(now.hour, now.minute)))
         self._duration_touched = False
         self.duration.setValue(DEFAULT_MINUTES["phone"])
         self.duration.valueChanged.connect(self._duration_edited)
@@ -166,7 +180,7 @@ class StatusDialog(ServiceDialog):
         fill_combo(self.status_combo, [(k, t) for k, t in rules.STATUSES if k in later],
                    rules.CLOSED if close else None)
         fill_combo(self.reason_combo, rules.CLOSE_REASONS, reason)
-        self.date_edit.setDate(QDate.currentDate())
+        self.date_edit.setDate(to_qdate(clock.today()))
         self.status_combo.currentIndexChanged.connect(self._status_changed)
         self._status_changed()
 
@@ -203,7 +217,7 @@ class EnrolDialog(ServiceDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
         self.reasons.setCurrentRow(0)
         self.referred = self.part(QDateEdit, "referredEdit")
-        self.referred.setDate(QDate.currentDate())
+        self.referred.setDate(to_qdate(clock.today()))
         self.referrer = self.part(QLineEdit, "referrerEdit")
         self.note = self.part(QPlainTextEdit, "noteEdit")
         self.consent = self.part(QCheckBox, "consentCheck")

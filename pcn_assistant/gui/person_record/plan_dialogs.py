@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -46,7 +45,7 @@ class GoalDialog(ServiceDialog):
         self.review = self.part(QDateEdit, "reviewEdit")
         fill_combo(self.status, rules.GOAL_STATUSES, goal.status if goal else "not_started")
         self.review.setDate(to_qdate(goal.review_on) if goal and goal.review_on
-                            else QDate.currentDate().addDays(28))
+                            else to_qdate(clock.today() + timedelta(days=28)))
         self.importance.setValue(goal.importance if goal and goal.importance is not None else -1)
         if goal is not None:
             self.setWindowTitle("Update goal")
@@ -75,7 +74,7 @@ class ActionDialog(ServiceDialog):
         self.description = self.part(QLineEdit, "descriptionEdit")
         self.who = self.part(QLineEdit, "whoEdit")
         self.due = self.part(QDateEdit, "dueEdit")
-        self.due.setDate(QDate.currentDate().addDays(7))
+        self.due.setDate(to_qdate(clock.today() + timedelta(days=7)))
 
     def save(self) -> plans.Saved:
         return plans.add_action(self.ctx.db, self.ctx.actor, self.goal.id,
@@ -91,7 +90,7 @@ class FlagDialog(ServiceDialog):
         fill_combo(self.kind, rules.FLAG_KINDS, "risk")
         self.description = self.part(QLineEdit, "descriptionEdit")
         self.raised = self.part(QDateEdit, "raisedEdit")
-        self.raised.setDate(QDate.currentDate())
+        self.raised.setDate(to_qdate(clock.today()))
 
     def save(self) -> plans.Saved:
         return plans.add_flag(self.ctx.db, self.ctx.actor, self.patient_id, kind=self.kind.currentData(),
@@ -106,7 +105,7 @@ class TaskDialog(ServiceDialog):
         self.part(QLabel, "introLabel").setText(person)
         self.title = self.part(QLineEdit, "titleEdit")
         self.due = self.part(QDateEdit, "dueEdit")
-        self.due.setDate(QDate.currentDate().addDays(1))
+        self.due.setDate(to_qdate(clock.today() + timedelta(days=1)))
         self.assignee = self.part(QComboBox, "assigneeCombo")
         coordinator_items(self.assignee, coordinators, assignee)
 
