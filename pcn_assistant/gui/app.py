@@ -112,9 +112,9 @@ def demo_hint() -> str:
 def run_gui(database: str | None = None, demo: bool = False, user: str | None = None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from pcn_assistant.gui.auth.lock import IdleLockController
     from pcn_assistant.gui.auth.sign_in import sign_in
     from pcn_assistant.gui.crash import install_crash_handler
+    from pcn_assistant.gui.session import DeskSession
     from pcn_assistant.gui.tasks import run_task
     from pcn_assistant.services import backup
     from pcn_assistant.services.database import open_database
@@ -155,16 +155,16 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     # a failure is logged and must not stop anyone working.
     daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
                                        on_failure=lambda error: log.error("Daily backup failed: %s", error))
-    actor = sign_in(db, login=user or "", hint=demo_hint() if demo else "")
+    hint = demo_hint() if demo else ""
+    actor = sign_in(db, login=user or "", hint=hint)
     if actor is None:
         QThreadPool.globalInstance().waitForDone()  # let the backup finish first
         db.dispose()
         return 0
-    _app, window = build_main_window(db, actor)
+    # The desk's session: its window, idle lock, and File → Sign out / Switch user.
+    desk = DeskSession(db, lambda: sign_in(db, hint=hint))
+    window = desk.start(actor)
     window.daily_backup = daily
-    if not actor.unrestricted:  # the user-less local administrator has no password to ask for
-        window.idle_lock = IdleLockController(window, db, actor)
-    window.show()
     code = app.exec()
     QThreadPool.globalInstance().waitForDone()
     return code

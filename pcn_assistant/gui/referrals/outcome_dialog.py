@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QSpinBox, QWidget
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import outcomes as measures
 from pcn_assistant.gui.context import AppContext
-from pcn_assistant.gui.person_record.dialogs import ServiceDialog
+from pcn_assistant.gui.person_record.dialogs import ServiceDialog, to_qdate
 from pcn_assistant.services.referrals.outcomes import (
     INSTRUMENT_LABELS,
     TIMEPOINTS,
@@ -41,8 +41,8 @@ class OutcomeDialog(ServiceDialog):
             self.instrument.addItem(label, key)
         for key, label in TIMEPOINTS.items():
             self.timepoint.addItem(label, key)
-        self.date.setMaximumDate(QDate.currentDate())
-        self.date.setDate(QDate.currentDate())
+        self.date.setMaximumDate(to_qdate(clock.today()))
+        self.date.setDate(to_qdate(clock.today()))
         self.instrument.currentIndexChanged.connect(self._instrument_changed)
         self._instrument_changed()
         self.instrument.setFocus()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QPlainTextEdit, QWidget
 
+from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.gui.context import AppContext
-from pcn_assistant.gui.person_record.dialogs import ServiceDialog
+from pcn_assistant.gui.person_record.dialogs import ServiceDialog, to_qdate
 from pcn_assistant.services.referrals.lifecycle import transition
 
 # The order steps are offered in (the likeliest first).
@@ -30,8 +30,8 @@ class ReferralStepDialog(ServiceDialog):
         allowed = [s for s in OFFER if s in life.TRANSITIONS[status] and (only is None or s in only)]
         for step in allowed:
             self.status.addItem(life.label(step), step)
-        self.date.setMaximumDate(QDate.currentDate())
-        self.date.setDate(QDate.currentDate())
+        self.date.setMaximumDate(to_qdate(clock.today()))
+        self.date.setDate(to_qdate(clock.today()))
         self.force.setVisible(status == life.WAITING)
         if not allowed:
             self.show_error("this referral is closed: nothing more can be recorded")
