@@ -91,3 +91,84 @@ def test_contact_tab_order_is_type_note_duration(qtbot, ctx):
              for w in seen]
     assert names == ["typeCombo", "noteEdit", "durationSpin"]
 
+
+
+def _record(qtbot, ctx, pid: int):
+    from pcn_assistant.gui.person_record import PERSON_RECORD_TABS, load_tab_plugins
+    from pcn_assistant.gui.person_record.window import PersonRecordWindow
+
+    load_tab_plugins()
+    window = PersonRecordWindow(ctx, PERSON_RECORD_TABS)
+    qtbot.addWidget(window)
+    window.show_person(pid)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_escape_closes_the_person_record(qtbot, ctx):
+    window = _record(qtbot, ctx, _enrolled(ctx))
+    assert window.isVisible()
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+
+
+def test_escape_asks_before_dropping_typed_plan_text(qtbot, ctx, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = _record(qtbot, ctx, _enrolled(ctx))
+    window.tabs.setCurrentWidget(window.plan_tab)
+    qtbot.keyClicks(window.plan_tab.what_matters, "Getting back to the allotment")
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    qtbot.keyClick(window.plan_tab.what_matters, Qt.Key.Key_Escape)
+    assert window.isVisible()  # Cancel: still open, text still there
+    assert window.plan_tab.what_matters.toPlainText() == "Getting back to the allotment"
+    qtbot.keyClick(window.plan_tab.what_matters, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+    assert open_person(ctx.db, SAM, window.record.patient_id).plan.what_matters == "Getting back to the allotment"
+
+
+def test_escape_closes_every_dialog(qtbot, ctx):
+    from pcn_assistant.gui.help import HelpWindow
+    from pcn_assistant.gui.person_record.dialogs import EnrolDialog, StatusDialog
+    from pcn_assistant.gui.person_record.plan_dialogs import FlagDialog, GoalDialog, TaskDialog
+
+    pid = _enrolled(ctx)
+    episode = open_person(ctx.db, SAM, pid).open_episode
+    dialogs = [ContactDialog(ctx, episode, "x"), StatusDialog(ctx, episode),
+               EnrolDialog(ctx, pid, "x", [("sam", "Sam Okafor")]), GoalDialog(ctx, episode.id),
+               TaskDialog(ctx, episode.id, "x", [("sam", "Sam Okafor")], "sam"), FlagDialog(ctx, pid),
+               HelpWindow("index.html", "Guide")]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible(), type(dialog).__name__
+
+
+@pytest.mark.parametrize("role, heading", [("link_worker", "Link worker"), ("practice_manager", "Practice manager"),
+                                           ("clinical_director", "Clinical director"), ("admin", "Administrator")])
+def test_help_opens_the_guide_for_the_role_and_the_shortcuts(qtbot, sqlite_db, role, heading):
+    from pcn_assistant.gui.main_window import MainWindow
+    from pcn_assistant.services.security import Actor
+
+    actor = Actor(name="someone", role=role, practice_code="A12345" if role == "practice_manager" else None)
+    add_people(sqlite_db, 1)
+    window = MainWindow(AppContext(db=sqlite_db, actor=actor))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    guide = window.help_window
+    assert guide.isVisible() and heading in guide.browser.toPlainText()
+    qtbot.keyClick(guide.browser, Qt.Key.Key_Escape)
+    assert not guide.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    text = window.help_window.browser.toPlainText()
+    assert "Keyboard shortcuts" in text and "Ctrl+N" in text and "Ctrl+Shift+L" in text

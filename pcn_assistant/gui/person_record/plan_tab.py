@@ -72,6 +72,16 @@ class PlanTab(QWidget):
                     and record.plan.episode_id == record.open_episode.id
                     and record.can_read_notes and self.ctx.actor.can(CASELOAD_WRITE))
 
+    @property
+    def unsaved(self) -> bool:
+        """Typed plan text (or the agreed tick) not yet saved."""
+        plan = self.record.plan if self.record else None
+        if not self.editable or plan is None:
+            return False
+        return ((self.what_matters.toPlainText(), self.strengths.toPlainText(), self.needs.toPlainText(),
+                 self.agreed.isChecked())
+                != (plan.what_matters or "", plan.strengths or "", plan.needs or "", bool(plan.agreed_with_person)))
+
     def show_plan(self, record: PersonRecord) -> None:
         self.record = record
         plan = record.plan

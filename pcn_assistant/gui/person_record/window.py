@@ -1,8 +1,9 @@
 """The person record window: banner, actions, and the record's sections as tabs.
 
 Keyboard: Ctrl+N new contact, Ctrl+T new task, Ctrl+S save the plan, Ctrl+Down /
-Ctrl+Up the next / previous person in the list the record was opened from; every
-button also has an Alt mnemonic. Colours come from the palette (the banner uses the
+Ctrl+Up the next / previous person in the list the record was opened from, Esc
+closes (asking first if the plan has unsaved changes); every button also has an Alt
+mnemonic. Colours come from the palette (the banner uses the
 palette's alternate base), so dark mode and high contrast work.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -125,6 +126,20 @@ class PersonRecordWindow(QWidget):
                            ("Ctrl+S", self.plan_tab.save_plan)):
             QShortcut(QKeySequence(keys), self, activated=slot)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, activated=self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Esc, Ctrl+W or the close button: never drop typed plan text without asking."""
+        if self.plan_tab.unsaved:
+            answer = QMessageBox.question(
+                self, "Save the plan?", "The plan has changes that are not saved. Save them before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.plan_tab.save_plan()):
+                event.ignore()
+                return
+        super().closeEvent(event)
 
     # Showing a person
     def show_person(self, patient_id: int, step: Step | None = None, *, record_open: bool = True) -> None:
