@@ -172,3 +172,103 @@ def test_help_opens_the_guide_for_the_role_and_the_shortcuts(qtbot, sqlite_db, r
     qtbot.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
     text = window.help_window.browser.toPlainText()
     assert "Keyboard shortcuts" in text and "Ctrl+N" in text and "Ctrl+Shift+L" in text
+
+
+@pytest.fixture
+def referral_world(sqlite_db):
+    from referrals_world import WORKER, build_world
+
+    from pcn_assistant.core import clock
+    from pcn_assistant.services.referrals.lifecycle import NewReferral, create_referrals
+
+    world = build_world(sqlite_db)
+    for person in (1, 2, 3):  # Knit and Natter: both places taken, one waiting
+        create_referrals(sqlite_db, WORKER, world.episodes[person], NewReferral(
+            [world.services["knit"]], "arts", consent_given=True), on=clock.today())
+    return world, AppContext(db=sqlite_db, actor=WORKER)
+
+
+def _referral_dialog(qtbot, referral_world):
+    from pcn_assistant.gui.referrals.referral_dialog import ReferralDialog
+    from pcn_assistant.services.referrals.queries import open_episode
+
+    world, ctx = referral_world
+    dialog = ReferralDialog(ctx, open_episode(ctx.db, ctx.actor, world.patients[0]), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_referral_list_shows_whole_names_and_capacity(qtbot, referral_world):
+    dialog = _referral_dialog(qtbot, referral_world)
+    services = dialog.services
+    metrics = services.fontMetrics()
+    bold = services.font()
+    bold.setBold(True)
+    texts = []
+    for index in range(services.count()):
+        item = services.item(index)
+        rect = services.visualItemRect(item)
+        lines = item.text().split("\n")
+        texts.append(item.text())
+        assert rect.height() >= len(lines) * metrics.height()
+        assert all(metrics.horizontalAdvance(line) + 30 <= rect.width() for line in lines), (lines, rect.width())
+    knit = next(t for t in texts if t.startswith("Knit and Natter"))
+    assert "FULL: 2 of 2 places, 1 waiting; a referral joins the waiting list" in knit
+
+
+def test_referral_ticked_rows_are_the_highlighted_rows(qtbot, referral_world):
+    from PySide6.QtGui import QPalette
+
+    world, _ctx = referral_world
+    dialog = _referral_dialog(qtbot, referral_world)
+    services = dialog.services
+    second = services.item(1)
+    qtbot.mouseClick(services.viewport(), Qt.MouseButton.LeftButton, pos=services.visualItemRect(second).center())
+    highlight = services.palette().color(QPalette.ColorRole.Highlight)
+
+    def highlighted() -> list[str]:
+        return [services.item(i).text() for i in range(services.count())
+                if services.item(i).background().color() == highlight]
+
+    def ticked() -> list[str]:
+        return [services.item(i).text() for i in range(services.count())
+                if services.item(i).checkState() == Qt.CheckState.Checked]
+
+    assert ticked() == [second.text()] and highlighted() == ticked()
+    assert services.selectedItems() == [] and services.currentItem() is second
+    qtbot.keyClick(services, Qt.Key.Key_Up)  # moving the keyboard focus highlights nothing new
+    assert highlighted() == ticked() == [second.text()]
+    qtbot.keyClick(services, Qt.Key.Key_Space)  # Space ticks the focused row
+    assert len(ticked()) == 2 and highlighted() == ticked()
+    qtbot.keyClicks(dialog.search, "Knit")  # reload: still only the ticked rows highlighted
+    assert highlighted() == ticked()
+
+
+def test_after_saving_a_referral_it_says_what_happens_next(qtbot, referral_world, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from pcn_assistant.gui.person_record.tab_referrals import ReferralsTab
+    from pcn_assistant.gui.referrals.referral_dialog import ReferralDialog
+
+    world, ctx = referral_world
+    tab = ReferralsTab(ctx, world.patients[0])
+    qtbot.addWidget(tab)
+
+    def fill(dialog) -> int:  # noqa: ANN001
+        dialog.check_service(world.services["knit"])
+        dialog.check_service(world.services["lunch"])
+        dialog.consent.setChecked(True)
+        dialog.accept()
+        return dialog.result()
+
+    told = []
+    monkeypatch.setattr(ReferralDialog, "exec", fill)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: told.append(
+        (box.text(), [b.text() for b in box.buttons()])) or 0)
+    tab.refer()
+    text, buttons = told[0]
+    assert "Friendship Lunch: sent. Print the slip" in text and "returns workbook" in text
+    assert "Knit and Natter: full, so on the waiting list" in text
+    assert "Print the &slip…" in buttons
