@@ -272,3 +272,64 @@ def test_after_saving_a_referral_it_says_what_happens_next(qtbot, referral_world
     assert "Friendship Lunch: sent. Print the slip" in text and "returns workbook" in text
     assert "Knit and Natter: full, so on the waiting list" in text
     assert "Print the &slip…" in buttons
+
+
+def test_banner_shows_latest_assessment_and_when_the_tier_changed(qtbot, ctx):
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from pcn_assistant.services.risk.stratification import stratify
+    from pcn_assistant.store.models.risk import RiskAssessment
+
+    pid = add_people(ctx.db, 3)[0]  # the oldest: tier 3 each time
+    for on in (date(2024, 11, 1), date(2025, 11, 1), date(2025, 12, 1)):  # the last run changes nothing
+        stratify(ctx.db, SAM, as_of=on)
+    window = _record(qtbot, ctx, pid)
+    assert "assessed 01-Dec-2025, tier 3 since 01-Nov-2024" in window.tier_label.text()
+    with ctx.db.transaction() as session:  # as if the person had been tier 2 in 2024
+        session.execute(update(RiskAssessment).where(RiskAssessment.patient_id == pid,
+                                                     RiskAssessment.assessed_on == date(2024, 11, 1)).values(tier=2))
+    window.show_person(pid)
+    assert "assessed 01-Dec-2025, tier 3 since 01-Nov-2025" in window.tier_label.text()
+
+
+def test_colleagues_appear_by_display_name_in_histories_tables_and_charts(qtbot, referral_world, demo_db):
+    from pcn_assistant.gui.person_record.tab_referrals import ReferralsTab
+    from pcn_assistant.services import auth, users
+    from pcn_assistant.services.caseload import contacts
+    from pcn_assistant.services.dashboard import build_dashboard
+    from pcn_assistant.services.demo.users import demo_password
+    from pcn_assistant.services.security import LINK_WORKER, LOCAL_ADMIN
+
+    # The demo dashboard's coordinator table (and so its chart) names people.
+    director = auth.authenticate(demo_db, "director", demo_password("director"))
+    table = build_dashboard(demo_db, director).section("activity").table("coordinators")
+    names = {row[0] for row in table.rows}
+    assert "Sam Okafor" in names and not {"sam", "priya", "jo"} & names
+
+    world, ctx = referral_world
+    users.add_user(ctx.db, LOCAL_ADMIN, "boss", role="admin", password="boss-password-1")
+    boss = auth.authenticate(ctx.db, "boss", "boss-password-1")
+    users.add_user(ctx.db, boss, "sam", role=LINK_WORKER, password="sam-password-1", display_name="Sam Okafor")
+    tab = ReferralsTab(ctx, world.patients[1])  # has a referral recorded by sam
+    qtbot.addWidget(tab)
+    tab.table.setCurrentCell(0, 0)
+    assert tab.events.item(0, 2).text() == "Sam Okafor"
+
+    # A colleague who has left (disabled) is still named in the record's history.
+    users.add_user(ctx.db, boss, "priya", role=LINK_WORKER, password="priya-password-1", display_name="Priya Shah")
+    from referrals_world import WORKER
+
+    priya = WORKER.__class__(name="priya", role=LINK_WORKER, display_name="Priya Shah")
+    contacts.record_contact(ctx.db, priya, world.episodes[1], contact_at=clock_now(), contact_type="phone", note="x")
+    users.disable_user(ctx.db, boss, "priya")
+    record = open_person(ctx.db, WORKER, world.patients[1])
+    assert record.who("priya") == "Priya Shah"
+    assert record.contacts[0].recorded_by == "priya" and record.who(record.contacts[0].recorded_by) == "Priya Shah"
+
+
+def clock_now():
+    from pcn_assistant.core import clock
+
+    return clock.now().replace(second=0, microsecond=0)
