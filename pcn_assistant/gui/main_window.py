@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.areas: list[Area] = visible_areas(ctx)
         self._built: dict[str, QWidget] = {}
         self.setWindowTitle(f"PCN Assistant — {ctx.db.describe()}")
-        self.statusBar().showMessage(f"Signed in as {ctx.actor.name} ({ctx.actor.role.replace('_', ' ')})")
+        self.statusBar().showMessage(f"Signed in as {ctx.actor.label} ({ctx.actor.role.replace('_', ' ')})")
 
         for area in self.areas:
             item = QListWidgetItem(area.title)

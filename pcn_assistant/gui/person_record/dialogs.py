@@ -33,6 +33,7 @@ from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.gui.widgets.form_dialog import FormDialog
 from pcn_assistant.gui.widgets.refused_input import RefusedInputGuard
 from pcn_assistant.services.caseload import contacts, episodes
@@ -130,7 +131,7 @@ class ContactDialog(ServiceDialog):
         super().__init__("contact_dialog.ui", ctx, parent)
         self.episode = episode
         self.part(QLabel, "introLabel").setText(
-            f"{person}\nEpisode with {coordinator_name or episode.coordinator}, "
+            f"{person}\nEpisode with {coordinator_name or UserNames(ctx.db).who(episode.coordinator)}, "
             f"{rules.label(rules.STATUSES, episode.status).lower()}")
         self.type_combo = self.part(QComboBox, "typeCombo")
         self.when_edit = self.part(QDateTimeEdit, "whenEdit")
