@@ -123,6 +123,11 @@ def main() -> int:
     # The practice manager: variation audits on landing, the GP coding worklist, own-practice dashboard.
     _app, manager = build_main_window(db, actor["manager"])
     fill_screen(manager)
+    variation = manager.stack.currentWidget()
+    for _ in range(100):
+        if "Computing" not in variation.status.text():
+            break
+        settle(100)
     shot(manager, out, "landing-practice-manager", suffix)
     manager.show_area("coding")
     shot(manager, out, "gp-coding", suffix)
