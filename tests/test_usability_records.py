@@ -333,3 +333,22 @@ def clock_now():
     from pcn_assistant.core import clock
 
     return clock.now().replace(second=0, microsecond=0)
+
+
+def test_typed_plan_text_survives_a_contact_and_is_asked_about_before_the_next_person(qtbot, ctx, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from pcn_assistant.services.caseload import contacts
+
+    first = _enrolled(ctx)
+    second = _enrolled(ctx)
+    window = _record(qtbot, ctx, first)
+    window.tabs.setCurrentWidget(window.plan_tab)
+    qtbot.keyClicks(window.plan_tab.needs, "Company on weekday afternoons")
+    contacts.record_contact(ctx.db, SAM, window.record.open_episode.id, contact_at=clock_now(),
+                            contact_type="phone", note="rang")
+    window.reload()  # as after Ctrl+N: the typed plan text is kept
+    assert window.plan_tab.needs.toPlainText() == "Company on weekday afternoons"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    window.show_person(second)  # Cancel: stays on the first person, text intact
+    assert window.record.patient_id == first and window.plan_tab.unsaved

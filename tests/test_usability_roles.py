@@ -4,6 +4,8 @@ database, and getting out: the lock screen's "Sign out and quit" and File → Si
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
@@ -16,7 +18,7 @@ from pcn_assistant.gui.areas.dashboard import DashboardArea
 from pcn_assistant.gui.areas.getting_started import GettingStartedArea
 from pcn_assistant.gui.areas.imports import ImportsArea
 from pcn_assistant.gui.areas.variation import VariationArea
-from pcn_assistant.gui.auth.lock import IdleLockController, LockDialog
+from pcn_assistant.gui.auth.lock import IdleLockController
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child
 from pcn_assistant.gui.main_window import MainWindow
@@ -136,20 +138,61 @@ def test_manual_lock_says_who_locked_it(qtbot, demo_db):
     controller.dialog.leave()
 
 
-def test_sign_out_and_quit_on_the_lock_screen_really_quits(qtbot, demo_db):
-    """With the real event loop: the click must end ``exec`` (before the fix the lock
-    dialog refused to close, which cancelled the quit)."""
-    window, controller = _sam_window(qtbot, demo_db)
+QUIT_FROM_THE_LOCK_SCREEN = """
+import sys
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+from pcn_assistant.gui.session import DeskSession
+from pcn_assistant.services import auth
+from pcn_assistant.services.database import open_database
+
+db = open_database(sys.argv[1])
+app = QApplication([])
+window = DeskSession(db, lambda: None).start(auth.authenticate(db, "sam", "sam-password-1"))
+def press_quit():
+    window.idle_lock.lock()
+    button = window.idle_lock.dialog.form.findChild(QPushButton, "quitButton")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+QTimer.singleShot(200, press_quit)
+QTimer.singleShot(8000, lambda: app.exit(99))  # reached only if quitting failed
+code = app.exec()
+print("exit", code, "visible", window.isVisible())
+db.dispose()
+sys.exit(code)
+"""
+
+
+def test_sign_out_and_quit_on_the_lock_screen_really_quits(sqlite_db, tmp_path):
+    """The real application and event loop, in their own process: the click must end the
+    app (before the fix the lock dialog refused to close, which cancelled the quit)."""
+    import os
+    import subprocess
+    import sys
+
+    from pcn_assistant.services import users
+
+    users.add_user(sqlite_db, LOCAL_ADMIN, "boss", role="admin", password="boss-password-1")
+    users.add_user(sqlite_db, auth.authenticate(sqlite_db, "boss", "boss-password-1"), "sam",
+                   role="link_worker", password="sam-password-1", display_name="Sam Okafor")
+    script = tmp_path / "quit.py"
+    script.write_text(QUIT_FROM_THE_LOCK_SCREEN, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, str(script), str(sqlite_db.file_path)], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "exit 0 visible False" in done.stdout
+    assert [e.user_name for e in _events(sqlite_db, "sign_out")] == ["sam"]
+
+
+def test_lock_screen_refuses_to_close_until_signed_out(qtbot, demo_db):
+    quits = []
+    window, controller = _sam_window(qtbot, demo_db, quit_app=lambda: quits.append(True))
     controller.lock()
     dialog = controller.dialog
-    assert isinstance(dialog, LockDialog)
-    app = QApplication.instance()
-    QTimer.singleShot(50, lambda: qtbot.mouseClick(child(dialog.form, QPushButton, "quitButton"),
-                                                   Qt.MouseButton.LeftButton))
-    QTimer.singleShot(5_000, lambda: app.exit(99))  # the safety net: reached only if quitting failed
-    assert app.exec() == 0
-    assert not window.isVisible() and not dialog.isVisible()
-    assert [e.user_name for e in _events(demo_db, "sign_out")] == ["sam"]
+    assert not dialog.close() and dialog.isVisible()  # Escape, the close button: still locked
+    qtbot.mouseClick(child(dialog.form, QPushButton, "quitButton"), Qt.MouseButton.LeftButton)
+    assert quits == [True] and not dialog.isVisible() and not window.isVisible()
 
 
 def test_file_sign_out_lets_the_next_person_sign_in(qtbot, demo_db):

@@ -128,21 +128,30 @@ class PersonRecordWindow(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, activated=self.close)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
 
+    def plan_handled(self) -> bool:
+        """Before leaving this person: never drop typed plan text without asking. False
+        means stay (Cancel, or the save was refused)."""
+        if not self.plan_tab.unsaved:
+            return True
+        answer = QMessageBox.question(
+            self, "Save the plan?", "The plan has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        return answer == QMessageBox.StandardButton.Discard or self.plan_tab.save_plan()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Esc, Ctrl+W or the close button: never drop typed plan text without asking."""
-        if self.plan_tab.unsaved:
-            answer = QMessageBox.question(
-                self, "Save the plan?", "The plan has changes that are not saved. Save them before closing?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.plan_tab.save_plan()):
-                event.ignore()
-                return
+        """Esc, Ctrl+W or the close button (asks first about unsaved plan text)."""
+        if not self.plan_handled():
+            event.ignore()
+            return
         super().closeEvent(event)
 
     # Showing a person
     def show_person(self, patient_id: int, step: Step | None = None, *, record_open: bool = True) -> None:
+        if self.record is not None and patient_id != self.record.patient_id and not self.plan_handled():
+            return
         self.record = open_person(self.ctx.db, self.ctx.actor, patient_id, record_open=record_open)
         if step is not None or record_open:
             self.step = step
@@ -159,7 +168,7 @@ class PersonRecordWindow(QWidget):
         self.changed.emit()
 
     def go(self, delta: int) -> None:
-        if self.step is None:
+        if self.step is None or not self.plan_handled():
             return
         patient_id = self.step(delta)
         if patient_id is not None:
