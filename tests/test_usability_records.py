@@ -76,6 +76,7 @@ def test_words_typed_into_duration_are_not_lost_silently(qtbot, ctx):
     # Putting it right (Backspace in the field, the words in the note) lets it save.
     _key(qtbot, Qt.Key.Key_Backspace)
     assert not dialog.error_label.isVisible()
+    qtbot.keyClicks(QApplication.focusWidget(), "30")
     qtbot.keyClicks(dialog.note, "Went well")
     dialog.accept()
     assert [c.note for c in _contacts(ctx.db)] == ["Went well"]
@@ -161,14 +162,15 @@ def test_help_opens_the_guide_for_the_role_and_the_shortcuts(qtbot, sqlite_db, r
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.isActiveWindow, timeout=15_000)
     qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(window, "help_window", None) is not None, timeout=15_000)
     guide = window.help_window
     assert guide.isVisible() and heading in guide.browser.toPlainText()
     qtbot.keyClick(guide.browser, Qt.Key.Key_Escape)
     assert not guide.isVisible()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.isActiveWindow, timeout=15_000)
     qtbot.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
     text = window.help_window.browser.toPlainText()
     assert "Keyboard shortcuts" in text and "Ctrl+N" in text and "Ctrl+Shift+L" in text
@@ -352,3 +354,16 @@ def test_typed_plan_text_survives_a_contact_and_is_asked_about_before_the_next_p
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     window.show_person(second)  # Cancel: stays on the first person, text intact
     assert window.record.patient_id == first and window.plan_tab.unsaved
+
+
+def test_an_emptied_number_field_blocks_saving(qtbot, ctx):
+    dialog = _contact_dialog(qtbot, ctx)
+    qtbot.keyClicks(dialog.note, "Phoned")
+    dialog.duration.setFocus()
+    dialog.duration.selectAll()
+    qtbot.keyClick(dialog.duration, Qt.Key.Key_Backspace)  # the field is now empty
+    dialog.accept()
+    assert _contacts(ctx.db) == [] and "empty or incomplete" in dialog.error_label.text()
+    qtbot.keyClicks(dialog.duration, "20")
+    dialog.accept()
+    assert [(c.note, c.duration_minutes) for c in _contacts(ctx.db)] == [("Phoned", 20)]

@@ -101,7 +101,7 @@ class ServiceDialog(FormDialog):
         self.refused_input = RefusedInputGuard(self.form, self._refused_changed)
 
     def _refused_changed(self) -> None:
-        if self.refused_input.blocked:
+        if self.refused_input.refused:
             self.show_error(self.refused_input.message())
         else:
             self.error_label.setVisible(False)

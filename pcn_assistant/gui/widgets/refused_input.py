@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QWidget
 _CLEARING_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete}
 # Keys a number or date field may take without changing its text (separators move between
 # a date's sections); only other characters count as refused.
-_HARMLESS = set("0123456789 /:.,-+")
+_HARMLESS = set("0123456789/:.,-+")
 
 
 def field_name(field: QWidget) -> str:
@@ -37,15 +37,23 @@ class RefusedInputGuard(QObject):
         super().__init__(root)
         self.on_change = on_change
         self.refused: dict[QAbstractSpinBox, str] = {}
-        for field in root.findChildren(QAbstractSpinBox):
+        self.fields = root.findChildren(QAbstractSpinBox)
+        for field in self.fields:
             field.installEventFilter(self)
 
     @property
     def blocked(self) -> bool:
-        return bool(self.refused)
+        return bool(self.refused) or bool(self.incomplete())
+
+    def incomplete(self) -> list[QAbstractSpinBox]:
+        """Fields whose text is not a whole value (emptied, half typed): their value()
+        would quietly be the last good one, so they block saving too."""
+        return [field for field in self.fields if field.isEnabled() and not field.hasAcceptableInput()]
 
     def message(self) -> str:
-        parts = [f"{field_name(field)} cannot take “{text}”" for field, text in self.refused.items()]
+        parts = [f"{field_name(field)} cannot take “{text.strip()}”" for field, text in self.refused.items()]
+        parts += [f"{field_name(field)} is empty or incomplete" for field in self.incomplete()
+                  if field not in self.refused]
         return ("; ".join(parts) + ". Put words in the note, correct the field, or press Backspace "
                 "in it to carry on.")
 
@@ -65,9 +73,11 @@ class RefusedInputGuard(QObject):
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return False
         if typed in _HARMLESS:
-            if typed == " " and watched in self.refused:  # keep the refused words readable
-                self.refused[watched] += typed
             return False
+        if typed == " " and watched in self.refused:  # between refused words: keep them readable
+            self.refused[watched] += typed
+            self.on_change()
+            return True
         editor = watched.findChild(QLineEdit)
         before = editor.text() if editor is not None else None
         watched.event(event)  # let the field take (or refuse) the key now, then look
