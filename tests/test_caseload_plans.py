@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 
 from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied, StaleRecord
+from pcn_assistant.services import security
 from pcn_assistant.services.caseload import contacts, episodes, plans, tasks
 from pcn_assistant.services.caseload.person import open_person
+from pcn_assistant.services.security import Actor
 from pcn_assistant.store.models import AuditEvent
 from pcn_assistant.store.models.caseload import CarePlanGoal, PersonFlag
 
@@ -120,13 +122,19 @@ def test_open_person_is_audited_and_reload_is_not(db, episode):
     assert len(events) == 1 and events[0].entity_id == str(pid) and events[0].user_name == "sam"
 
 
-def test_case_notes_are_withheld_from_roles_without_them(db, episode):
+def test_case_notes_are_withheld_from_roles_without_them(db, episode, monkeypatch):
     pid, episode_id = episode
     contacts.record_contact(db, SAM, episode_id, contact_at=at(2), contact_type="phone", note="Private note")
     plans.save_plan(db, SAM, episode_id, what_matters="Private", strengths="", needs="")
-    admin_view = open_person(db, ADMIN_ACTOR, pid)
-    assert admin_view.contacts[0].note != "Private note" and not admin_view.can_read_notes
-    assert admin_view.plan.what_matters != "Private"
+    # An administrator (no caseload, no identifiable lists) cannot open the record at all.
+    with pytest.raises(PermissionDenied):
+        open_person(db, ADMIN_ACTOR, pid)
+    # A role that may open records but not read case notes gets them withheld.
+    records_only = Actor("reader", "records_only")
+    monkeypatch.setitem(security.ROLE_PERMISSIONS, "records_only", frozenset({security.PATIENTS_READ}))
+    view = open_person(db, records_only, pid)
+    assert view.contacts[0].note != "Private note" and not view.can_read_notes
+    assert view.plan.what_matters != "Private"
     assert open_person(db, DIRECTOR, pid).contacts[0].note == "Private note"
     with pytest.raises(PermissionDenied):
         open_person(db, MANAGER, pid)

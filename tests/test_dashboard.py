@@ -124,6 +124,12 @@ def test_practice_manager_sees_only_own_practice(small_pcn):
     assert build_dashboard(small_pcn, manager, period="2026-Q3", today=TODAY, practice_code="P00001")
     with pytest.raises(PermissionDenied):
         build_dashboard(small_pcn, manager, period="2026-Q3", today=TODAY, practice_code="P00002")
+    # Asking for the whole PCN gives their own practice, as the variation audit does:
+    # no other practice's tier counts or reach.
+    whole = build_dashboard(small_pcn, manager, period="2026-Q3", today=TODAY)
+    assert whole.practice_code == "P00001"
+    for key in ("tiers_by_practice", "tier3_on_caseload"):
+        assert {row[0] for row in whole.section("reach").table(key).rows} <= {"P00001"}
 
 
 @pytest.mark.parametrize("text, start, end", [

@@ -52,6 +52,7 @@ ACTORS = {role: Actor(name=f"matrix-{role}", role=role,
 # Public functions shaped (db, actor, ...) that are deliberately not permission-checked.
 NOT_ENTRY_POINTS = {
     "pcn_assistant.services.auth.unlock_session",  # proves the password instead
+    "pcn_assistant.services.auth.sign_out",  # anyone may sign themselves out
     "pcn_assistant.services.hooks.patient_data_changed",  # dispatcher; each hook checks
 }
 

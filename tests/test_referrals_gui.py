@@ -100,7 +100,7 @@ def test_referral_dialog_needs_consent_then_refers_and_queues(qtbot, world_ctx):
     qtbot.addWidget(dialog)
     assert dialog.need.currentData() == "befriending"  # from the episode's reason, loneliness
     texts = [dialog.services.item(i).text() for i in range(dialog.services.count())]
-    assert any("Knit and Natter" in t and "FULL: 1 waiting" in t for t in texts)
+    assert any("Knit and Natter" in t and "FULL: 2 of 2 places, 1 waiting" in t for t in texts)
     dialog.check_service(world.services["knit"])
     dialog.check_service(world.services["lunch"])
     assert "joins the waiting list: Knit and Natter" in dialog.summary.text()

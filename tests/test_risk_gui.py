@@ -116,7 +116,7 @@ def test_add_selected_people_to_a_caseload(qtbot, demo_db, monkeypatch):
                         lambda _parent, _title, _label, items, current, editable: (items[current], True))
     messages = Messages(monkeypatch)
     area.enrol_button.click()
-    assert messages.shown and messages.shown[-1].startswith("Added 2 to sam's caseload")
+    assert messages.shown and messages.shown[-1].startswith("Added 2 to Sam Okafor's caseload")
     with demo_db.session() as session:
         enrolled = session.execute(select(Episode.patient_id).where(
             Episode.patient_id.in_(chosen), Episode.status == "identified", Episode.coordinator == "sam")).scalars()

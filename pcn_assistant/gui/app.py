@@ -113,9 +113,9 @@ def demo_hint() -> str:
 def run_gui(database: str | None = None, demo: bool = False, user: str | None = None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from pcn_assistant.gui.auth.lock import IdleLockController
     from pcn_assistant.gui.auth.sign_in import sign_in
     from pcn_assistant.gui.crash import install_crash_handler
+    from pcn_assistant.gui.session import DeskSession
     from pcn_assistant.gui.tasks import run_task
     from pcn_assistant.services import backup, hooks
     from pcn_assistant.services.database import open_database
@@ -159,17 +159,17 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     # An import killed before its stratification left that work owed: finish it now.
     finishing = run_task(lambda: hooks.finish_pending(db), parent=None, title="Finishing an interrupted import",
                          on_failure=lambda error: log.error("Finishing an interrupted import failed: %s", error))
-    actor = sign_in(db, login=user or "", hint=demo_hint() if demo else "")
+    hint = demo_hint() if demo else ""
+    actor = sign_in(db, login=user or "", hint=hint)
     if actor is None:
         QThreadPool.globalInstance().waitForDone()  # let the backup finish first
         db.dispose()
         return 0
-    _app, window = build_main_window(db, actor)
+    # The desk's session: its window, idle lock, and File → Sign out / Switch user.
+    desk = DeskSession(db, lambda: sign_in(db, hint=hint))
+    window = desk.start(actor)
     window.daily_backup = daily
     window.finishing_import = finishing  # tasks are kept referenced while they run
-    if not actor.unrestricted:  # the user-less local administrator has no password to ask for
-        window.idle_lock = IdleLockController(window, db, actor)
-    window.show()
     code = app.exec()
     QThreadPool.globalInstance().waitForDone()
     return code

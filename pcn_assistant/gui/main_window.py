@@ -5,7 +5,7 @@ Areas are built when first shown, so start-up stays quick however many there are
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, QUrl
+from PySide6.QtCore import QByteArray, QSettings, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant import __version__
-from pcn_assistant.gui.areas import Area, visible_areas
+from pcn_assistant.gui.areas import Area, landing_area, visible_areas
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child, load_form
 from pcn_assistant.paths import log_dir
 
 
 class MainWindow(QMainWindow):
+    sign_out_requested = Signal()  # File → Sign out / Switch user (gui/session.py acts on it)
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -44,7 +46,7 @@ class MainWindow(QMainWindow):
         self.areas: list[Area] = visible_areas(ctx)
         self._built: dict[str, QWidget] = {}
         self.setWindowTitle(f"PCN Assistant — {ctx.db.describe()}")
-        self.statusBar().showMessage(f"Signed in as {ctx.actor.name} ({ctx.actor.role.replace('_', ' ')})")
+        self.statusBar().showMessage(f"Signed in as {ctx.actor.label} ({ctx.actor.role.replace('_', ' ')})")
 
         for area in self.areas:
             item = QListWidgetItem(area.title)
@@ -54,8 +56,8 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self.show_area_at)
         self._connect_actions(form)
         self._restore_state()
-        start = self._index_of("patients")
-        self.navigation.setCurrentRow(start if start >= 0 else 0)
+        self.landing = landing_area(ctx, self.areas)  # each role starts on its own work
+        self.navigation.setCurrentRow(max(self._index_of(self.landing), 0))
 
     def _connect_actions(self, form: QWidget) -> None:
         child(form, QAction, "actionQuit").triggered.connect(self.close)
@@ -63,6 +65,21 @@ class MainWindow(QMainWindow):
         child(form, QAction, "actionShowLogFolder").triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
         child(form, QAction, "actionOpenDatabase").triggered.connect(self.open_database)
+        self.lock_action = child(form, QAction, "actionLock")  # enabled by the idle lock, when there is one
+        self.sign_out_action = child(form, QAction, "actionSignOut")
+        self.sign_out_action.triggered.connect(self.sign_out_requested.emit)
+        child(form, QAction, "actionUserGuide").triggered.connect(self.show_user_guide)
+        child(form, QAction, "actionShortcuts").triggered.connect(self.show_shortcuts)
+
+    def show_user_guide(self) -> None:
+        from pcn_assistant.gui.help import show_user_guide
+
+        self.help_window = show_user_guide(self, self.ctx.actor)
+
+    def show_shortcuts(self) -> None:
+        from pcn_assistant.gui.help import show_shortcuts
+
+        self.help_window = show_shortcuts(self)
 
     def _index_of(self, key: str) -> int:
         return next((i for i, a in enumerate(self.areas) if a.key == key), -1)

@@ -154,6 +154,14 @@ def unlock_session(db: Database, actor: Actor, password: str, *, clock: Clock = 
     return authenticate(db, actor.name, password, clock=clock, action="unlock")
 
 
+def sign_out(db: Database, actor: Actor) -> None:
+    """Record that the signed-in user signed out (File → Sign out, or the lock screen)."""
+    if actor.unrestricted:
+        return
+    with db.transaction() as session:
+        audit.record(session, actor, "sign_out", entity="user", summary=f"{actor.name} signed out")
+
+
 def change_own_password(db: Database, login: str, old_password: str, new_password: str, *,
                         clock: Clock = utcnow) -> None:
     """A signed-in user changes their password by proving the old one."""

@@ -53,10 +53,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         PATIENTS_READ, CASELOAD_READ, CASE_NOTES_READ, DIRECTORY_READ, VARIATION_READ,
         DASHBOARD_READ, EXPORT_AGGREGATE,
     }),
-    # Users, settings, imports and backups. Imports re-run stratification (RISK_RUN) and
-    # the admin checks what landed (PATIENTS_READ), but sees no caseload or case notes.
+    # Users, settings, imports and backups. Imports re-run stratification (RISK_RUN); the
+    # import history shows what landed and what was rejected. No caseload, case notes or
+    # identifiable patient lists (Patients, Find people).
     ADMIN: frozenset({
-        PATIENTS_READ, IMPORTS_RUN, RISK_RUN, DIRECTORY_READ, DIRECTORY_WRITE, VARIATION_READ,
+        IMPORTS_RUN, RISK_RUN, DIRECTORY_READ, DIRECTORY_WRITE, VARIATION_READ,
         DASHBOARD_READ, EXPORT_AGGREGATE, USERS_ADMIN, SETTINGS_ADMIN, BACKUP_RUN, AUDIT_READ,
     }),
 }

@@ -2,7 +2,8 @@
 
 ``AREAS`` lists them in navigation order. A feature replaces its placeholder by
 pointing the factory at its own module; ``permission`` hides an area from roles
-that cannot use it.
+that cannot use it, and ``shown`` (when given) hides it until it has something to do.
+``LANDING`` says where each role starts: on its own work.
 """
 
 from __future__ import annotations
@@ -22,6 +23,25 @@ class Area:
     title: str
     factory: Callable[[AppContext], QWidget]
     permission: str | None = None
+    shown: Callable[[AppContext], bool] | None = None
+
+
+def _getting_started(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.getting_started import GettingStartedArea
+
+    return GettingStartedArea(ctx)
+
+
+def _setup_unfinished(ctx: AppContext) -> bool:
+    from pcn_assistant.services.getting_started import setup_progress
+
+    return not setup_progress(ctx.db).complete
+
+
+def _coding(ctx: AppContext) -> QWidget:
+    from pcn_assistant.gui.areas.coding import CodingArea
+
+    return CodingArea(ctx)
 
 
 def _admin(ctx: AppContext) -> QWidget:
@@ -85,6 +105,7 @@ def _my_day(ctx: AppContext) -> QWidget:
 
 
 AREAS: list[Area] = [
+    Area("getting_started", "Getting started", _getting_started, None, _setup_unfinished),
     Area("caseload", "Caseload", _caseload, security.CASELOAD_READ),
     Area("my_day", "My day", _my_day, security.CASELOAD_WRITE),
     Area("find_people", "Find people", _find_people, security.PATIENTS_READ),
@@ -92,11 +113,37 @@ AREAS: list[Area] = [
     Area("directory", "Directory", _directory, security.DIRECTORY_READ),
     Area("referrals", "Referrals", _referrals, security.CASELOAD_READ),
     Area("variation", "Variation audits", _variation, security.VARIATION_READ),
+    Area("coding", "GP coding", _coding, security.CODING_WORKLIST),
     Area("dashboard", "Dashboard", _dashboard, security.DASHBOARD_READ),
     Area("imports", "Imports", _imports, security.IMPORTS_RUN),
     Area("admin", "Admin", _admin, security.USERS_ADMIN),
 ]
 
 
+# Where each role starts: a link worker on their caseload and worklists (not the A-Z
+# list of everyone registered), a practice manager on the variation audits, a clinical
+# director on the dashboard, an administrator on imports.
+LANDING = {
+    security.LINK_WORKER: "caseload",
+    security.PRACTICE_MANAGER: "variation",
+    security.CLINICAL_DIRECTOR: "dashboard",
+    security.ADMIN: "imports",
+}
+
+
 def visible_areas(ctx: AppContext) -> list[Area]:
-    return [a for a in AREAS if a.permission is None or ctx.actor.can(a.permission)]
+    return [a for a in AREAS if (a.permission is None or ctx.actor.can(a.permission))
+            and (a.shown is None or a.shown(ctx))]
+
+
+def landing_area(ctx: AppContext, areas: list[Area]) -> str:
+    """The key of the area a user starts on: the getting-started page while the database
+    has no patients, else their role's own work (or the first area they can see)."""
+    keys = [a.key for a in areas]
+    if "getting_started" in keys:
+        from pcn_assistant.services.getting_started import setup_progress
+
+        if setup_progress(ctx.db).empty:
+            return "getting_started"
+    wanted = LANDING.get(ctx.actor.role)
+    return wanted if wanted in keys else (keys[0] if keys else "")

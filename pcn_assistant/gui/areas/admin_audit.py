@@ -26,11 +26,14 @@ from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.tasks import Task, run_task
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.services import audit, audit_trail
 
 
-def format_audit_cell(row: audit_trail.AuditRow, key: str) -> str:
+def format_audit_cell(row: audit_trail.AuditRow, key: str, names: UserNames | None = None) -> str:
     value = row.value(key)
+    if key == "user_name" and names is not None and names.who(value) != value:
+        return f"{names.who(value)} ({value})"  # the user name too: the filter searches by it
     if key == "occurred_at":
         return value.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M:%S")
     return "" if value is None else str(value)
@@ -60,7 +63,9 @@ class AuditTab:
         self.since_date.setEnabled(False)
         self.until_date.setEnabled(False)
         columns = [(key, "When" if key == "occurred_at" else header) for key, header in audit_trail.COLUMNS]
-        self.model = PagedTableModel(columns, self._fetch_page, self._count, format_audit_cell, parent=form)
+        names = UserNames(ctx.db)
+        self.model = PagedTableModel(columns, self._fetch_page, self._count,
+                                     lambda row, key: format_audit_cell(row, key, names), parent=form)
         self.model.sort_key = "id"
         self.model.descending = True
         self.table.setModel(self.model)

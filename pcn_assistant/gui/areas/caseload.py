@@ -120,7 +120,10 @@ class CaseloadArea(QWidget):
     # Filters and lists
     def _fill_coordinators(self) -> None:
         names = coordinators.coordinator_names(self.ctx.db, self.ctx.actor)
-        self.names = dict(names)
+        # Everyone's display name (a colleague who has left still holds closed episodes).
+        from pcn_assistant.services.users import display_names
+
+        self.names = {**{k: v for k, v in display_names(self.ctx.db).items() if v}, **dict(names)}
         self.coordinator_combo.addItem("All coordinators", ALL)
         for login, name in names:
             self.coordinator_combo.addItem(f"{name} ({login})" if name != login else login, login)

@@ -50,8 +50,9 @@ class DashboardArea(QWidget):
 
         for code, label in period_choices(self.today):
             self.period_combo.addItem(label, code)
-        own = ctx.actor.practice_code
-        self.practice_combo.addItem("Whole PCN", None)
+        own = ctx.actor.practice_code  # a practice manager sees their own practice only
+        if own is None:
+            self.practice_combo.addItem("Whole PCN", None)
         for practice in list_practices(ctx.db):
             if own is None or practice.ods_code == own:
                 self.practice_combo.addItem(f"{practice.name} ({practice.ods_code})", practice.ods_code)

@@ -36,6 +36,7 @@ from pcn_assistant.gui.formatting import format_date, format_nhs_number
 from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.tasks import Cancelled, run_task
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.gui.widgets.risk_panel import RiskPanel
 from pcn_assistant.services import risk as risk_service
 from pcn_assistant.services.practices import list_practices
@@ -310,7 +311,7 @@ class FindPeopleArea(QWidget):
             return
         added, skipped = len(result.added), len(result.skipped)
         QMessageBox.information(self, "Add to caseload",
-                                f"Added {added} to {coordinator}'s caseload as identified."
+                                f"Added {added} to {UserNames(self.ctx.db).who(coordinator)}'s caseload as identified."
                                 + (f"\nSkipped {skipped} (already on a caseload or no longer registered)."
                                    if skipped else ""))
         try:

@@ -34,6 +34,7 @@ from pcn_assistant.gui.formatting import format_date, format_value
 from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.tasks import Cancelled, Task, run_task
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.services.patient_import import (
     ImportOptions,
     ImportResult,
@@ -87,7 +88,9 @@ class ProblemsModel(QAbstractTableModel):
         return (error.row, error.column, error.value, error.message)[index.column()]
 
 
-def format_batch_cell(row: import_history.BatchRow, key: str) -> str:
+def format_batch_cell(row: import_history.BatchRow, key: str, names: UserNames | None = None) -> str:
+    if key == "user_name" and names is not None:
+        return names.who(row.user_name)
     if key == "started_at":
         return format_date(row.started_at)
     if key == "kind":
@@ -127,8 +130,9 @@ class ImportsArea(QWidget):
         self.problems = ProblemsModel(self)
         self.problems_table.setModel(self.problems)
         self._setup_table(self.problems_table, (60, 160, 160))
+        self.names = UserNames(ctx.db)
         self.history = PagedTableModel(list(import_history.BATCH_COLUMNS), self._fetch_batches, self._count_batches,
-                                       format_batch_cell, parent=self)
+                                       lambda row, key: format_batch_cell(row, key, self.names), parent=self)
         self.history.sort_key, self.history.descending = "started_at", True
         self.history_table.setModel(self.history)
         self._setup_table(self.history_table, (130, 80, 220, 100, 110, 70, 70, 70, 80))
@@ -314,7 +318,7 @@ class ImportsArea(QWidget):
         self.shown_batch = summary.id
         self.source_name = summary.file_name
         self.result_label.setText(
-            f"Import #{summary.id}, {format_date(summary.started_at)} by {summary.user_name}: "
+            f"Import #{summary.id}, {format_date(summary.started_at)} by {self.names.who(summary.user_name)}: "
             f"{summary.message or STATUS_LABELS.get(summary.status, summary.status)}")
         self.show_problems(problems)
 

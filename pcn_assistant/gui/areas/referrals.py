@@ -28,6 +28,7 @@ from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.referrals.common import documents_folder, save_pdf, warn
 from pcn_assistant.gui.referrals.step_dialog import ReferralStepDialog
 from pcn_assistant.gui.tasks import run_task
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.services.referrals import queries
 from pcn_assistant.services.referrals.capacity import capacity_overview
 from pcn_assistant.services.referrals.documents import referral_slip
@@ -41,8 +42,10 @@ CAPACITY_HEADERS = ["Service", "Provider", "Capacity", "Waiting", "Open referral
                     "Median days to accept", "Median days to first attendance"]
 
 
-def format_referral_cell(row: queries.ReferralRow, key: str) -> str:
+def format_referral_cell(row: queries.ReferralRow, key: str, names: UserNames | None = None) -> str:
     value = row.value(key)
+    if key == "created_by" and names is not None:
+        return names.who(value)
     if key in ("status_on", "sent_on"):
         return format_date(value)
     return "" if value is None else str(value)
@@ -74,7 +77,9 @@ class ReferralsArea(QWidget):
             self.status_combo.addItem(life.label(status), status)
 
         columns = [(c.key, c.header) for c in queries.COLUMNS]
-        self.model = PagedTableModel(columns, self._fetch_page, self._count, format_referral_cell, parent=self)
+        self.names = UserNames(ctx.db)
+        self.model = PagedTableModel(columns, self._fetch_page, self._count,
+                                     lambda row, key: format_referral_cell(row, key, self.names), parent=self)
         self.model.sort_key, self.model.descending = "status_on", True
         self.table.setModel(self.model)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

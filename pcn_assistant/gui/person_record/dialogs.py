@@ -33,7 +33,9 @@ from pcn_assistant.core import caseload as rules
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui import qt_clock
 from pcn_assistant.gui.context import AppContext
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.gui.widgets.form_dialog import FormDialog
+from pcn_assistant.gui.widgets.refused_input import RefusedInputGuard
 from pcn_assistant.services.caseload import contacts, episodes
 from pcn_assistant.services.caseload.person import EpisodeView
 
@@ -94,8 +96,20 @@ class ServiceDialog(FormDialog):
         self.button_box.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
+        # Letters typed into a number or date field are dropped by the field: say so, and
+        # refuse to save until it is put right, so nothing typed is lost without a word.
+        self.refused_input = RefusedInputGuard(self.form, self._refused_changed)
+
+    def _refused_changed(self) -> None:
+        if self.refused_input.refused:
+            self.show_error(self.refused_input.message())
+        else:
+            self.error_label.setVisible(False)
 
     def accept(self) -> None:
+        if self.refused_input.blocked:
+            self.show_error(self.refused_input.message())
+            return
         try:
             self.result_value = self.save()
         except PcnError as error:
@@ -117,7 +131,7 @@ class ContactDialog(ServiceDialog):
         super().__init__("contact_dialog.ui", ctx, parent)
         self.episode = episode
         self.part(QLabel, "introLabel").setText(
-            f"{person}\nEpisode with {coordinator_name or episode.coordinator}, "
+            f"{person}\nEpisode with {coordinator_name or UserNames(ctx.db).who(episode.coordinator)}, "
             f"{rules.label(rules.STATUSES, episode.status).lower()}")
         self.type_combo = self.part(QComboBox, "typeCombo")
         self.when_edit = self.part(QDateTimeEdit, "whenEdit")

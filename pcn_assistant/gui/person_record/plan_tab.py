@@ -75,7 +75,22 @@ class PlanTab(QWidget):
                     and record.plan.episode_id == record.open_episode.id
                     and record.can_read_notes and self.ctx.actor.can(CASELOAD_WRITE))
 
+    @property
+    def unsaved(self) -> bool:
+        """Typed plan text (or the agreed tick) not yet saved."""
+        plan = self.record.plan if self.record else None
+        if not self.editable or plan is None:
+            return False
+        return ((self.what_matters.toPlainText(), self.strengths.toPlainText(), self.needs.toPlainText(),
+                 self.agreed.isChecked())
+                != (plan.what_matters or "", plan.strengths or "", plan.needs or "", bool(plan.agreed_with_person)))
+
     def show_plan(self, record: PersonRecord) -> None:
+        # Re-reading the same plan (after a contact or task was saved) keeps what was typed.
+        same = bool(self.record and self.record.plan and record.plan
+                    and self.record.plan.episode_id == record.plan.episode_id)
+        typed = (self.what_matters.toPlainText(), self.strengths.toPlainText(), self.needs.toPlainText(),
+                 self.agreed.isChecked()) if same and self.unsaved else None
         self.record = record
         plan = record.plan
         for edit, text in ((self.what_matters, plan.what_matters if plan else ""),
@@ -84,6 +99,10 @@ class PlanTab(QWidget):
             edit.setPlainText(text)
             edit.setReadOnly(not self.editable)
         self.agreed.setChecked(bool(plan and plan.agreed_with_person))
+        if typed is not None and self.editable:
+            for edit, text in zip((self.what_matters, self.strengths, self.needs), typed[:3], strict=True):
+                edit.setPlainText(text)
+            self.agreed.setChecked(typed[3])
         self.agreed.setEnabled(self.editable)
         if plan is None:
             self.status_label.setText("No episode yet: add the person to a caseload to start a plan.")

@@ -37,7 +37,11 @@ def tier_text(record: PersonRecord) -> str:
         tier = "no tier (under 18)"
     else:
         tier = f"tier {risk.tier}, {TIER_NAMES.get(risk.tier, '')}"
-    return (f"Risk {tier}  ·  {risk.points} priority points (assessed {format_date(risk.assessed_on)})"
+    since = ""
+    if risk.tier_since is not None:
+        what = f"tier {risk.tier}" if risk.tier is not None else "no tier"
+        since = f", {what} since {format_date(risk.tier_since)}"
+    return (f"Risk {tier}  ·  {risk.points} priority points (assessed {format_date(risk.assessed_on)}{since})"
             "  ·  a ranking for review, not a diagnosis")
 
 

@@ -5,7 +5,7 @@ Registered in ``PERSON_RECORD_TABS`` when the record first opens."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QPushButton, QTableWidget, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QPushButton, QTableWidget, QWidget
 
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
@@ -15,8 +15,9 @@ from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.person_record import PERSON_RECORD_TABS, caseload_events
 from pcn_assistant.gui.person_record.tables import fill_table
 from pcn_assistant.gui.referrals.common import save_pdf, warn
-from pcn_assistant.gui.referrals.referral_dialog import ReferralDialog
+from pcn_assistant.gui.referrals.referral_dialog import ReferralDialog, next_steps
 from pcn_assistant.gui.referrals.step_dialog import ReferralStepDialog
+from pcn_assistant.gui.user_names import UserNames
 from pcn_assistant.services.person_record import consent
 from pcn_assistant.services.referrals import queries
 from pcn_assistant.services.referrals.documents import gp_message, referral_slip
@@ -28,6 +29,7 @@ class ReferralsTab(QWidget):
     def __init__(self, ctx: AppContext, patient_id: int) -> None:
         super().__init__()
         self.ctx, self.patient_id = ctx, patient_id
+        self.names = UserNames(ctx.db)
         self.form = embed_form(self, "person_referrals_tab.ui")
         self.summary = child(self.form, QLabel, "summaryLabel")
         self.table = child(self.form, QTableWidget, "referralsTable")
@@ -70,15 +72,32 @@ class ReferralsTab(QWidget):
         row = self.current()
         events = queries.referral_events(self.ctx.db, self.ctx.actor, row.id) if row else []
         fill_table(self.events, ["Date", "Step", "Recorded by", "How", "Note"], [
-            [format_date(e.event_on), e.description, e.recorded_by, e.via, e.note] for e in events])
+            [format_date(e.event_on), e.description, self.names.who(e.recorded_by), e.via, e.note] for e in events])
 
     def _saved(self) -> None:
         self.reload()
         caseload_events().changed.emit()
 
     def refer(self) -> None:
-        if self.episode is not None and ReferralDialog(self.ctx, self.episode, self).exec():
-            self._saved()
+        if self.episode is None:
+            return
+        dialog = ReferralDialog(self.ctx, self.episode, self)
+        if not dialog.exec():
+            return
+        self._saved()
+        self.tell_next_steps(dialog.result_value or [], dict(dialog._checked))
+
+    def tell_next_steps(self, created: list, services: dict) -> None:
+        """Say plainly what happens now; offer the slip of a referral that was sent."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Referral saved", next_steps(created, services),
+                          QMessageBox.StandardButton.Close, self)
+        sent = [r for r in created if r.status == life.SENT]
+        slip = box.addButton("Print the &slip…", QMessageBox.ButtonRole.ActionRole) if sent else None
+        box.exec()
+        if slip is not None and box.clickedButton() is slip:
+            first = sent[0]
+            save_pdf(self, lambda: referral_slip(self.ctx.db, self.ctx.actor, first.id),
+                     f"referral-slip-{first.reference}.pdf")
 
     def record_step(self) -> None:
         row = self.current()

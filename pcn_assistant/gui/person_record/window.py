@@ -1,8 +1,9 @@
 """The person record window: banner, actions, and the record's sections as tabs.
 
 Keyboard: Ctrl+N new contact, Ctrl+T new task, Ctrl+S save the plan, Ctrl+Down /
-Ctrl+Up the next / previous person in the list the record was opened from; every
-button also has an Alt mnemonic. Colours come from the palette (the banner uses the
+Ctrl+Up the next / previous person in the list the record was opened from, Esc
+closes (asking first if the plan has unsaved changes); every button also has an Alt
+mnemonic. Colours come from the palette (the banner uses the
 palette's alternate base), so dark mode and high contrast work.
 """
 
@@ -12,7 +13,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -130,9 +131,32 @@ class PersonRecordWindow(QWidget):
                            ("Ctrl+S", self.plan_tab.save_plan)):
             QShortcut(QKeySequence(keys), self, activated=slot)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, activated=self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+
+    def plan_handled(self) -> bool:
+        """Before leaving this person: never drop typed plan text without asking. False
+        means stay (Cancel, or the save was refused)."""
+        if not self.plan_tab.unsaved:
+            return True
+        answer = QMessageBox.question(
+            self, "Save the plan?", "The plan has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        return answer == QMessageBox.StandardButton.Discard or self.plan_tab.save_plan()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Esc, Ctrl+W or the close button (asks first about unsaved plan text)."""
+        if not self.plan_handled():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     # Showing a person
     def show_person(self, patient_id: int, step: Step | None = None, *, record_open: bool = True) -> None:
+        if self.record is not None and patient_id != self.record.patient_id and not self.plan_handled():
+            return
         self.record = open_person(self.ctx.db, self.ctx.actor, patient_id, record_open=record_open)
         if step is not None or record_open:
             self.step = step
@@ -149,7 +173,7 @@ class PersonRecordWindow(QWidget):
         self.changed.emit()
 
     def go(self, delta: int) -> None:
-        if self.step is None:
+        if self.step is None or not self.plan_handled():
             return
         patient_id = self.step(delta)
         if patient_id is not None:

@@ -48,9 +48,17 @@ def _users(session) -> dict[str, tuple[str, str]]:  # noqa: ANN001
 
 
 def display_names(session, logins) -> dict[str, str]:  # noqa: ANN001
-    """login -> display name for the given logins (the login itself when there is no user)."""
-    users = _users(session)
-    return {login: users.get(login, (login, ""))[0] for login in logins if login}
+    """login -> display name for the given logins (the login itself when there is no user).
+    Disabled users keep their names: a history still shows who did what."""
+    try:
+        from pcn_assistant.store.models.users import User
+    except ImportError:
+        return {login: login for login in logins if login}
+    wanted = [login for login in logins if login]
+    if not wanted or not inspect(session.connection()).has_table(User.__tablename__):
+        return {login: login for login in wanted}
+    found = dict(session.execute(select(User.login, User.display_name).where(User.login.in_(wanted))).all())
+    return {login: found.get(login) or login for login in wanted}
 
 
 @requires(CASELOAD_READ)

@@ -33,10 +33,11 @@ class RiskSummary:
     tier: int | None
     points: int | None
     reasons: tuple[str, ...]
-    assessed_on: date | None
+    assessed_on: date | None  # the latest stratification that assessed the person
     pinned_reason: str | None = None
     efi_category: str | None = None
     cms_score: float | None = None
+    tier_since: date | None = None  # first assessment of the current run of the same tier
 
 
 def risk_models():  # noqa: ANN202 - the risk models module, or None
@@ -68,9 +69,38 @@ def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN00
     return RiskSummary(
         tier=row.tier, points=row.points,
         reasons=tuple(line for line in (row.reasons or "").splitlines() if line.strip()),
-        assessed_on=row.assessed_on, pinned_reason=row.pinned_reason,
-        efi_category=row.efi_category, cms_score=row.cms_score,
+        assessed_on=_latest_assessed_on(session, patient_id, row), pinned_reason=row.pinned_reason,
+        efi_category=row.efi_category, cms_score=row.cms_score, tier_since=_tier_since(session, patient_id, row),
     )
+
+
+def _latest_assessed_on(session, patient_id: int, row) -> date:  # noqa: ANN001
+    """A new assessment row is stored only when something changed, so the stored row can
+    be a year old although last night's run looked at the person again. Every run
+    assesses everyone registered: for a registered person the latest run since their
+    row is the date of their latest assessment."""
+    models = risk_models()
+    registered = session.execute(
+        select(Patient.registration_status).where(Patient.id == patient_id)).scalar_one_or_none() == REGISTERED
+    if not registered or not hasattr(models, "RiskRun"):
+        return row.assessed_on
+    latest_run = session.execute(select(models.RiskRun.assessed_on).where(models.RiskRun.id >= row.run_id)
+                                 .order_by(models.RiskRun.id.desc()).limit(1)).scalar_one_or_none()
+    return max(latest_run, row.assessed_on) if latest_run else row.assessed_on
+
+
+def _tier_since(session, patient_id: int, row) -> date:  # noqa: ANN001
+    """When the person's tier last changed: the oldest of their newest assessments that
+    all have the current tier."""
+    assessment = risk_models().RiskAssessment
+    since = row.assessed_on
+    for tier, on in session.execute(select(assessment.tier, assessment.assessed_on)
+                                    .where(assessment.patient_id == patient_id, assessment.id <= row.id)
+                                    .order_by(assessment.id.desc())):
+        if tier != row.tier:
+            break
+        since = on
+    return since
 
 
 def _tier3_query(conditions: list):  # noqa: ANN202

@@ -36,8 +36,10 @@ def build_dashboard(
     today: date | None = None,
 ) -> Dashboard:
     today = today or clock.today()
-    if actor.practice_code and practice_code not in (None, actor.practice_code):
-        raise PermissionDenied(f"{actor.name} can see PCN-wide figures or practice {actor.practice_code} only")
+    if actor.practice_code:  # a practice manager: their own practice, as in the variation audit
+        if practice_code and practice_code.upper() != actor.practice_code.upper():
+            raise PermissionDenied(f"{actor.name} can see practice {actor.practice_code} only")
+        practice_code = actor.practice_code
     chosen = parse_period(period, today)
     with db.session() as session:
         practice_id, practice_name = None, "PCN-wide"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core.caseload import GUIDANCE_PER_YEAR, UNSUCCESSFUL
+from pcn_assistant.services.caseload.coordinators import display_names
 from pcn_assistant.services.dashboard.model import BAR, LINE, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.services.dashboard.sql import date_of
@@ -87,10 +88,12 @@ def _coordinators(session: Session, scope: Scope) -> DashTable:
     low, high = GUIDANCE_PER_YEAR
     scale = 365.0 / scope.period.days
     rows = []
-    for name in sorted(set(people) | set(open_now) | set(contacts)):
+    logins = set(people) | set(open_now) | set(contacts)
+    names = display_names(session, logins)  # "Sam Okafor" in the table and chart, not "sam"
+    for name in sorted(logins, key=lambda login: names[login].lower()):
         per_year = round(people.get(name, 0) * scale)
         verdict = "below guidance" if per_year < low else "above guidance" if per_year > high else "within guidance"
-        rows.append([name, people.get(name, 0), per_year, verdict, open_now.get(name, 0),
+        rows.append([names[name], people.get(name, 0), per_year, verdict, open_now.get(name, 0),
                      contacts.get(name, 0), overdue.get(name, 0)])
     return DashTable("coordinators", "Caseload and contacts per coordinator",
                      ["Coordinator", "People supported", "People per year", f"Against {low}-{high} a year",
