@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(with_commands=not _is_gui_launch(argv))
     args = parser.parse_args(argv)
     from pcn_assistant.logging_setup import configure_logging
+    from pcn_assistant.services.safe_files import private_umask
+
+    private_umask()  # the database, backups, exports and logs: owner-only (0600, folders 0700)
 
     configure_logging(debug=args.debug)
     if args.command is None:

@@ -26,6 +26,7 @@ def configure_logging(debug: bool = False) -> None:
         log_file_path(), maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    log_file_path().chmod(0o600)  # a log made before the owner-only umask was set stays private too
     handler._pcn_handler = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pcn_assistant import __version__
 from pcn_assistant.core.disclosure import SMALL_MAX
 from pcn_assistant.services.dashboard.model import LINE, STACKED, Dashboard, DashSection, DashTable
+from pcn_assistant.services.safe_cells import save_workbook
 from pcn_assistant.services.variation.workbook_style import page_setup
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -34,7 +35,7 @@ def write_workbook(dashboard: Dashboard, out: str | Path) -> Path:
         _section_sheet(workbook.create_sheet(section.title[:31]), section)
     _methods_sheet(workbook.create_sheet("Methods"), dashboard)
     out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
+    save_workbook(workbook, out)
     return out
 
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pcn_assistant.core import clock, nhs_number
 from pcn_assistant.core import referral_lifecycle as life
+from pcn_assistant.services.safe_cells import save_workbook
 
 FORMAT_ID = "pcn-assistant-returns/1"
 SHEET = "Referrals"
@@ -127,7 +128,7 @@ def write_returns_workbook(path: Path, organisation: str, organisation_id: str, 
         meta.append([key, value])
     meta.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)
 
 
 def parse_cell_date(value: object) -> date | None:
@@ -183,4 +184,4 @@ def write_coding_workbook(path: Path, rows: list, practice_code: str, practice_n
         about.cell(row=about.max_row, column=1).font = Font(bold=True)
         about.cell(row=about.max_row, column=2).alignment = Alignment(wrap_text=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)

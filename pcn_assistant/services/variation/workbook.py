@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant.core.stats import z_value
+from pcn_assistant.services.safe_cells import save_workbook
 from pcn_assistant.services.variation.compute import COLUMNS, SUPPRESSION_MARK, SUPPRESSION_RULES
 from pcn_assistant.services.variation.palette import LOOKS, SUPPRESSED_LOOK, look_for
 from pcn_assistant.services.variation.service import VariationResult
@@ -78,7 +79,7 @@ def write_workbook(result: VariationResult, path: Path) -> list[str]:
     _methods_sheet(workbook.create_sheet(sheet_name("Methods", taken)), result)
     workbook.move_sheet(chart_data.sheet, offset=len(workbook.sheetnames))
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)
     return [s.title for s in workbook.worksheets if s.sheet_state == "visible"]
 
 
