@@ -47,6 +47,7 @@ def _options(args) -> dict:  # noqa: ANN001
 
 def run_compute(args, ctx: CliContext) -> int:  # noqa: ANN001
     from pcn_assistant.services.safe_cells import csv_frame
+    from pcn_assistant.services.safe_files import make_private
     from pcn_assistant.services.variation import compute_variation
 
     refuse_existing(args.out, args.force)
@@ -58,6 +59,7 @@ def run_compute(args, ctx: CliContext) -> int:  # noqa: ANN001
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         csv_frame(result.frame).to_csv(out, index=False)
+        make_private(out)
         print(f"{len(result.frame)} rows written to {out}", file=sys.stderr)
     else:
         csv_frame(result.frame).to_csv(sys.stdout, index=False)

@@ -20,7 +20,9 @@ reaches an export and checks that no cell anywhere is a formula.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,10 +46,24 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_field(value) for value in values]
 
 
+def _private_handle(handle: Any) -> None:
+    """Owner-only permissions on the regular file behind ``handle`` (POSIX), so a file
+    that existed (and is being replaced) ends up as private as a new one."""
+    if os.name != "posix":
+        return
+    try:
+        descriptor = handle.fileno()
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.fchmod(descriptor, 0o600)
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a StringIO, a pipe): nothing to protect
+
+
 class SafeCsvWriter:
     """``csv.writer`` with every field passed through ``csv_field``."""
 
     def __init__(self, handle: Any, **options: Any) -> None:
+        _private_handle(handle)
         self._writer = csv.writer(handle, **options)
 
     def writerow(self, row: Iterable[Any]) -> Any:
@@ -60,6 +76,10 @@ class SafeCsvWriter:
 
 class SafeDictWriter(csv.DictWriter):
     """``csv.DictWriter`` with every field passed through ``csv_field``."""
+
+    def __init__(self, handle: Any, *args: Any, **options: Any) -> None:
+        _private_handle(handle)
+        super().__init__(handle, *args, **options)
 
     def writerow(self, rowdict: Mapping[str, Any]) -> Any:
         return super().writerow({key: csv_field(value) for key, value in rowdict.items()})

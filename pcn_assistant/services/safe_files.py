@@ -27,6 +27,8 @@ def refuse_overwrite(path: str | Path, force: bool = False) -> None:
     target = Path(path)
     if not force and (target.exists() or target.is_symlink()):
         raise OutputExists(f"{target} already exists: nothing was written (use --force to replace it)")
+    if target.is_file():
+        make_private(target)  # it is about to be rewritten in place: as private as a new file
 
 
 def private_umask() -> None:

@@ -24,7 +24,7 @@ from pcn_assistant.services import audit
 from pcn_assistant.services.directory.mapping import load_services, service_to_record
 from pcn_assistant.services.directory.oruk_records import ServiceRecord, derived_id
 from pcn_assistant.services.safe_cells import SafeDictWriter
-from pcn_assistant.services.safe_files import refuse_overwrite
+from pcn_assistant.services.safe_files import make_private, refuse_overwrite
 from pcn_assistant.services.security import DIRECTORY_READ, Actor, requires
 from pcn_assistant.store.engine import Database
 
@@ -230,6 +230,7 @@ def export_directory(db: Database, actor: Actor, out: str | Path, fmt: str = JSO
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps([service_json(r) for r in records], indent=2, ensure_ascii=False),
                            encoding="utf-8")
+            make_private(out)
             files.append(str(out))
         else:
             out.mkdir(parents=True, exist_ok=True)

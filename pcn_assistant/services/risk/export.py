@@ -28,6 +28,7 @@ from pcn_assistant.services.risk.assessments import read_last_run
 from pcn_assistant.services.risk.bulk import fetch_frame
 from pcn_assistant.services.risk.cohorts import CohortFilter, patient_select
 from pcn_assistant.services.safe_cells import csv_frame, save_workbook, text_cells
+from pcn_assistant.services.safe_files import make_private
 from pcn_assistant.services.security import EXPORT_IDENTIFIABLE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Patient, Practice
@@ -165,6 +166,7 @@ def export_steps(db: Database, actor: Actor, out: str | Path,
         yield 0, total, f"Writing {total:,} rows"
         if kind == "csv":
             csv_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+            make_private(path)
         else:
             for done in _write_xlsx(path, frame, about_lines(flt, total, actor, session)):
                 yield done, total, f"Writing {done:,} of {total:,} rows"
