@@ -256,7 +256,7 @@ def test_cli_refuses_overwrite_and_files_are_owner_only(tmp_path):
     assert run.returncode == 0, run.stderr
     out = tmp_path / "trail.csv"
     out.write_text("keep me", encoding="utf-8")
-    env = {"PCN_ASSISTANT_PASSWORD": "admin-demo-2026"}
+    env = {"PCN_ASSISTANT_PASSWORD": "lighthouse-demo-2026"}
     run = _cli("--database", str(database), "--user", "admin", "audit-trail", "export", "--out", str(out),
                data=data, env=env, umask=0o022)
     assert run.returncode == 3, run.stderr
