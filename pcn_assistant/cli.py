@@ -67,8 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(database=args.database, demo=args.demo, user=args.user)
     ctx = CliContext(database=args.database or os.environ.get("PCN_ASSISTANT_DATABASE"),
-                     user=args.user, debug=args.debug)
+                     user=args.user, debug=args.debug, migrate_on_open=getattr(args, "migrate_on_open", True))
     try:
+        if ctx.user:
+            ctx.actor  # noqa: B018 - a named user is always proven, even where no sign-in is needed
         return int(args.handler(args, ctx) or 0)
     except PcnError as error:
         if args.debug:

@@ -4,11 +4,12 @@ the role table, and an audit trail that a restore or a cut tail cannot quietly s
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from pcn_assistant.core import passwords
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import auth, users
-from pcn_assistant.services.security import ADMIN, LINK_WORKER, LOCAL_ADMIN
+from pcn_assistant.services.security import ADMIN, CLINICAL_DIRECTOR, LINK_WORKER, LOCAL_ADMIN
 
 ADMIN_PASSWORD = "harbour-lights-9"
 
@@ -66,3 +67,119 @@ def test_common_list_is_the_shipped_10k():
     assert len(common) == 10_000
     assert {"123456", "password", "qwerty", "1234567890", "password12"} <= common
     assert all(p == p.lower() for p in common)
+
+
+# Items 13 and 14: --user is always proven; commands follow the role table.
+
+def _cli(monkeypatch, capsys, argv, password=None):  # noqa: ANN001, ANN202
+    from pcn_assistant.cli import main
+
+    if password is None:
+        monkeypatch.delenv("PCN_ASSISTANT_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("PCN_ASSISTANT_PASSWORD", password)
+    monkeypatch.setattr("pcn_assistant.commands.context._can_prompt", lambda: False)
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _team(db):  # noqa: ANN001, ANN202
+    from referrals_world import build_world
+
+    world = build_world(db)
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=ADMIN_PASSWORD)
+    admin = auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    users.add_user(db, admin, "sam", role=LINK_WORKER, password="tide-pool-walker-7")
+    users.add_user(db, admin, "dana", role=CLINICAL_DIRECTOR, password="quay-side-ledger-1")
+    return world, ["--database", db.url.render_as_string(hide_password=False)]
+
+
+def test_user_given_means_password_checked(db, monkeypatch, capsys):
+    _world, base = _team(db)
+    code, out, _ = _cli(monkeypatch, capsys, [*base, "stats", "--json"])
+    assert code == 0 and "patients" in out  # no sign-in needed for counts
+    code, out, err = _cli(monkeypatch, capsys, [*base, "--user", "boss", "stats", "--json"], password="wrong one")
+    assert code == 5 and "Wrong user name or password" in err and out == ""
+    code, _, err = _cli(monkeypatch, capsys, [*base, "--user", "nobody", "stats"], password=ADMIN_PASSWORD)
+    assert code == 5 and len(err.strip().splitlines()) == 1
+    code, _, _ = _cli(monkeypatch, capsys, [*base, "--user", "boss", "stats"], password=ADMIN_PASSWORD)
+    assert code == 0
+    with db.session() as session:  # the failed attempts are on the trail and count towards lockout
+        from pcn_assistant.store.models import AuditEvent, User
+
+        failures = session.execute(select(User.failed_attempts).where(User.login == "boss")).scalar_one()
+        actions = list(session.execute(select(AuditEvent.action)).scalars())
+    assert failures == 0  # reset by the good sign-in that followed
+    assert "sign_in.failed" in actions
+
+
+def test_read_only_director_cannot_chase_or_print_the_gp_message(db, monkeypatch, capsys, tmp_path):
+    from pcn_assistant.services.referrals.lifecycle import NewReferral, create_referrals
+
+    world, base = _team(db)
+    sam = auth.authenticate(db, "sam", "tide-pool-walker-7")
+    create_referrals(db, sam, world.episodes[0], NewReferral([world.services["walk"]], "befriending",
+                                                             consent_given=True))
+    director = [*base, "--user", "dana"]
+    code, _, err = _cli(monkeypatch, capsys, [*director, "referrals", "chase"], password="quay-side-ledger-1")
+    assert code == 5 and "referrals.write" in err
+    out = tmp_path / "gp.pdf"
+    code, _, err = _cli(monkeypatch, capsys, [*director, "referrals", "gp-message", str(world.episodes[0]),
+                                              "--out", str(out)], password="quay-side-ledger-1")
+    assert code == 5 and "export.identifiable" in err and not out.exists()
+    code, out_text, _ = _cli(monkeypatch, capsys, [*base, "--user", "sam", "referrals", "chase"],
+                             password="tide-pool-walker-7")
+    assert code == 0 and "to chase" in out_text
+
+
+def test_migrate_is_for_administrators_once_there_are_users(tmp_path, monkeypatch, capsys):
+    """On an older schema, a director's or an anonymous ``migrate`` upgrades nothing."""
+    from alembic import command
+
+    from pcn_assistant.services.database import open_database
+    from pcn_assistant.store.migrate import alembic_config, current_revision, head_revision
+
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=ADMIN_PASSWORD)
+    admin = auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    users.add_user(db, admin, "dana", role=CLINICAL_DIRECTOR, password="quay-side-ledger-1")
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007_users")
+    assert current_revision(db) == "0007_users"
+    db.dispose()
+    base = ["--database", str(path), "migrate"]
+    code, _, err = _cli(monkeypatch, capsys, base)
+    assert code == 5 and "--user" in err
+    code, _, err = _cli(monkeypatch, capsys, ["--user", "dana", *base], password="quay-side-ledger-1")
+    assert code == 5 and "settings.admin" in err
+    code, _, err = _cli(monkeypatch, capsys, ["--user", "boss", *base], password="wrong one")
+    assert code == 5
+    check = open_database(path, migrate=False)
+    assert current_revision(check) == "0007_users"  # nobody without the right upgraded it
+    check.dispose()
+    code, out, err = _cli(monkeypatch, capsys, ["--user", "boss", *base], password=ADMIN_PASSWORD)
+    assert code == 0, err
+    assert head_revision() in out
+
+
+def test_migrate_without_users_is_the_local_administrator(tmp_path, monkeypatch, capsys):
+    code, out, err = _cli(monkeypatch, capsys, ["--database", str(tmp_path / "new.db"), "migrate"])
+    assert code == 0, err
+    assert "revision" in out
+
+
+def test_readme_role_table_is_generated_from_the_permissions():
+    from pathlib import Path
+
+    from pcn_assistant.services import security
+
+    assert set(security.PERMISSION_LABELS) == security.ALL_PERMISSIONS
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- role-table:start")
+    block = readme[readme.index("\n", start) + 1:readme.index("<!-- role-table:end -->")].strip()
+    assert block == security.role_table_markdown(), (
+        "README role table differs from ROLE_PERMISSIONS: regenerate it with security.role_table_markdown()")

@@ -18,6 +18,7 @@ class CliContext:
     database: str | None = None
     user: str | None = None
     debug: bool = False
+    migrate_on_open: bool = True  # False for ``migrate``, which checks who asks first
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
 
@@ -26,7 +27,7 @@ class CliContext:
         if self._db is None:
             from pcn_assistant.services.database import open_database
 
-            self._db = open_database(self.database)
+            self._db = open_database(self.database, migrate=self.migrate_on_open)
         return self._db
 
     @property

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from pcn_assistant.core.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from pcn_assistant.errors import InvalidInput, PermissionDenied
@@ -75,7 +75,10 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def has_users(db: Database) -> bool:
-    """False for a new database, which runs as the single local administrator."""
+    """False for a new database, which runs as the single local administrator (also one
+    not yet migrated, so ``migrate`` can ask before it upgrades anything)."""
+    if not inspect(db.engine).has_table(User.__tablename__):
+        return False
     with db.session() as session:
         return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
 

@@ -136,6 +136,9 @@ class ReferralsArea(QWidget):
             self.refresh_capacity()
 
     def refresh_chase(self) -> None:
+        if not self.ctx.actor.can(REFERRALS_WRITE):  # chasing providers is the link workers' job
+            self.chase_rows = []
+            return
         self.chase_rows = queries.chase_list(self.ctx.db, self.ctx.actor)
         fill_table(self.chase_table, CHASE_HEADERS, [
             [r.reference, r.person, r.service, r.organisation, format_date(r.sent_on), r.days_waiting,
