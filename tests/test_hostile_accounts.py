@@ -183,3 +183,106 @@ def test_readme_role_table_is_generated_from_the_permissions():
     block = readme[readme.index("\n", start) + 1:readme.index("<!-- role-table:end -->")].strip()
     assert block == security.role_table_markdown(), (
         "README role table differs from ROLE_PERMISSIONS: regenerate it with security.role_table_markdown()")
+
+
+# Item 15: a restore cannot erase who did what; a cut tail is detected.
+
+def _actions(db) -> list[str]:  # noqa: ANN001
+    from pcn_assistant.store.models import AuditEvent
+
+    with db.session() as session:
+        return list(session.execute(select(AuditEvent.action).order_by(AuditEvent.id)).scalars())
+
+
+def test_restoring_an_older_backup_keeps_later_audit_events(sqlite_db, tmp_path):
+    from pcn_assistant.services import audit, backup
+    from pcn_assistant.services.audit_trail import AuditFilter, export_events
+    from pcn_assistant.services.database import open_database
+
+    db = sqlite_db
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=ADMIN_PASSWORD)
+    admin = auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    copy = tmp_path / "older.db"
+    backup.backup_database(db, admin, copy)
+    export_events(db, admin, AuditFilter(), tmp_path / "trail.csv")  # done after the backup
+    before = _actions(db)
+    assert before[-1] == "export.audit_trail" or "export" in before[-1]
+    backup.restore_database(db, admin, copy)
+    restored = open_database(db.file_path)
+    try:
+        after = _actions(restored)
+        assert after[:len(before)] == before  # nothing the live trail had is gone
+        assert after[-1] == "backup.restore"
+        report = audit.verify_chain(restored, admin)
+        assert report.ok, report.problem
+        from pcn_assistant.store.models import AuditEvent
+
+        with restored.session() as session:
+            summary = session.execute(select(AuditEvent.summary).order_by(AuditEvent.id.desc())).scalars().first()
+        assert "later audit events carried over" in summary and "re-linked" not in summary
+    finally:
+        restored.dispose()
+
+
+def test_restoring_an_unrelated_backup_still_keeps_the_live_events(sqlite_db, tmp_path):
+    """A copy of another database: the live events are re-linked, marked, and still verify."""
+    from pcn_assistant.services import audit, backup
+    from pcn_assistant.services.database import open_database
+
+    other = open_database(tmp_path / "other.db")
+    users.add_user(other, LOCAL_ADMIN, "ops", role=ADMIN, password=ADMIN_PASSWORD)
+    other.dispose()
+    db = sqlite_db
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=ADMIN_PASSWORD)
+    admin = auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    live = _actions(db)
+    backup.restore_database(db, admin, tmp_path / "other.db")
+    restored = open_database(db.file_path)
+    try:
+        after = _actions(restored)
+        assert after[-1] == "backup.restore" and after[-1 - len(live):-1] == live
+        assert audit.verify_chain(restored, admin).ok
+    finally:
+        restored.dispose()
+
+
+def test_verify_detects_a_trail_cut_at_its_tail(db):
+    from sqlalchemy import text
+
+    from pcn_assistant.services import audit
+    from pcn_assistant.store.models import AuditEvent
+
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=ADMIN_PASSWORD)
+    admin = auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    for _ in range(3):
+        auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    assert audit.verify_chain(db, admin).ok
+    with db.session() as session:
+        newest = session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc())).scalars().first()
+    with db.engine.begin() as conn:  # cut the two newest events: what is left still links up
+        conn.execute(text("DELETE FROM audit_event WHERE id >= :id"), {"id": newest - 1})
+    report = audit.verify_chain(db, admin)
+    assert not report.ok and report.broken_id == newest
+    assert "newest events were removed" in report.problem and "\n" not in report.problem
+    # New events after the cut do not hide it: the first one written notes the cut in the trail.
+    auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    report = audit.verify_chain(db, admin)
+    assert not report.ok and report.broken_id == newest and "cut" in report.problem
+
+
+def test_verify_cli_exits_8_on_a_cut_tail(tmp_path, monkeypatch, capsys):
+    from sqlalchemy import text
+
+    from pcn_assistant.services.database import open_database
+
+    path = tmp_path / "cut.db"
+    db = open_database(path)
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password=ADMIN_PASSWORD)
+    auth.authenticate(db, "boss", ADMIN_PASSWORD)
+    with db.engine.begin() as conn:
+        newest = conn.execute(text("SELECT max(id) FROM audit_event")).scalar()
+        conn.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": newest})
+    db.dispose()
+    code, _, err = _cli(monkeypatch, capsys, ["--database", str(path), "--user", "boss", "audit-trail", "verify"],
+                        password=ADMIN_PASSWORD)
+    assert code == 8 and "later events were removed" in err  # the sign-in after the cut did not hide it
