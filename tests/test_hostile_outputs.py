@@ -280,3 +280,41 @@ def test_cli_refuses_overwrite_and_files_are_owner_only(tmp_path):
     folders = [p for p in [*data.rglob("*"), *database.parent.rglob("*")] if p.is_dir()]
     assert folders and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in folders), \
         {str(p): oct(stat.S_IMODE(p.stat().st_mode)) for p in folders}
+
+
+@pytest.mark.parametrize("answer", ["No", "Yes"])
+def test_gui_asks_before_replacing_a_datapackage(qtbot, sqlite_db, tmp_path, monkeypatch, answer):
+    """The directory screen's CSV export into a folder that already has one: the user is
+    asked; No leaves the files alone, Yes replaces them."""
+    from PySide6.QtWidgets import QMessageBox
+    from referrals_world import WORKER, build_world
+
+    from pcn_assistant.gui.areas.directory import DirectoryArea
+    from pcn_assistant.gui.context import AppContext
+    from pcn_assistant.services.directory.oruk_export import CSV_FORMAT
+
+    build_world(sqlite_db)
+    folder = tmp_path / "oruk"
+    folder.mkdir()
+    (folder / "services.csv").write_text("mine", encoding="utf-8")
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        asked.append(text)
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(f"warning shown: {a[2]}"))
+    area = DirectoryArea(AppContext(db=sqlite_db, actor=WORKER))
+    qtbot.addWidget(area)
+    area.export(CSV_FORMAT, path=str(folder))
+    qtbot.waitUntil(lambda: bool(asked), timeout=30_000)
+    assert "services.csv" in asked[0] and "--force" not in asked[0]
+    if answer == "No":
+        qtbot.wait(200)
+        assert (folder / "services.csv").read_text(encoding="utf-8") == "mine"
+        assert sorted(p.name for p in folder.iterdir()) == ["services.csv"]
+    else:
+        qtbot.waitUntil(lambda: (folder / "datapackage.json").exists(), timeout=30_000)
+        assert (folder / "services.csv").read_text(encoding="utf-8") != "mine"
