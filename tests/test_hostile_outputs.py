@@ -318,3 +318,24 @@ def test_gui_asks_before_replacing_a_datapackage(qtbot, sqlite_db, tmp_path, mon
     else:
         qtbot.waitUntil(lambda: (folder / "datapackage.json").exists(), timeout=30_000)
         assert (folder / "services.csv").read_text(encoding="utf-8") != "mine"
+
+
+def test_hostile_directory_round_trips_through_the_oruk_csv(db, tmp_path):
+    """The CSV carries "'=..." (safe in a spreadsheet) and our importer reads it back as
+    "=...", so a hostile-looking name or a "+44" phone survives export and re-import."""
+    from referrals_world import WORKER, build_world
+
+    from pcn_assistant.services.directory.oruk_export import CSV_FORMAT, export_directory
+    from pcn_assistant.services.directory.oruk_import import import_directory
+    from pcn_assistant.store.models import DirectoryService
+
+    build_world(db)
+    with db.transaction() as session:
+        session.execute(update(DirectoryService).values(name=HOSTILE[0], description=HOSTILE[1]))
+        session.execute(update(Base.metadata.tables["directory_contact"]).values(phone="+44 1632 960001"))
+    export_directory(db, WORKER, tmp_path / "oruk", CSV_FORMAT)
+    assert _check_csv(tmp_path / "oruk" / "services.csv") >= 2
+    result = import_directory(db, WORKER, tmp_path / "oruk")
+    assert result.problems == [] and not result.changed, [(c.name, c.fields) for c in result.updated]
+    with db.session() as session:
+        assert set(session.execute(select(DirectoryService.name)).scalars()) == {HOSTILE[0]}

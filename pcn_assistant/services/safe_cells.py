@@ -42,6 +42,14 @@ def csv_field(value: Any) -> Any:
     return value
 
 
+def csv_unescape(value: Any) -> Any:
+    """Undo ``csv_field`` when reading our own interchange CSV back (the ORUK datapackage),
+    so an export re-imported changes nothing."""
+    if isinstance(value, str) and value.startswith(CSV_ESCAPE) and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
 def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_field(value) for value in values]
 
