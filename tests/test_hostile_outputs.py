@@ -304,7 +304,8 @@ def test_gui_asks_before_replacing_a_datapackage(qtbot, sqlite_db, tmp_path, mon
         return getattr(QMessageBox.StandardButton, answer)
 
     monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]) or QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(f"warning shown: {a[2]}"))
     area = DirectoryArea(AppContext(db=sqlite_db, actor=WORKER))
     qtbot.addWidget(area)
@@ -315,8 +316,10 @@ def test_gui_asks_before_replacing_a_datapackage(qtbot, sqlite_db, tmp_path, mon
         qtbot.wait(200)
         assert (folder / "services.csv").read_text(encoding="utf-8") == "mine"
         assert sorted(p.name for p in folder.iterdir()) == ["services.csv"]
+        assert told == []
     else:
-        qtbot.waitUntil(lambda: (folder / "datapackage.json").exists(), timeout=30_000)
+        qtbot.waitUntil(lambda: bool(told), timeout=30_000)  # the retry finished and said so
+        assert (folder / "datapackage.json").exists() and "services written" in told[0]
         assert (folder / "services.csv").read_text(encoding="utf-8") != "mine"
 
 
