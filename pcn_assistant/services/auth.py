@@ -29,6 +29,8 @@ Clock = Callable[[], datetime]
 
 MIN_PASSWORD_LENGTH = MIN_LENGTH
 MAX_PASSWORD_LENGTH = MAX_LENGTH
+PASSWORD_HINT = (f"At least {MIN_LENGTH} characters; not a common password, not mostly one character "
+                 "and not containing the user name.")
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_LOCK_AFTER = timedelta(minutes=15)
