@@ -1,5 +1,5 @@
-"""Issue 14, items 9-11: no export carries a formula, replaces a file unasked, or is
-readable by other users.
+"""Issue 14, items 9-11: no export carries a formula (or crashes on text XML cannot
+hold), replaces a file unasked, or is readable by other users.
 
 Item 9 poisons every free-text field that reaches an export (practice, PCN and
 indicator names, people, the directory, notes, plans, audit summaries) with strings
@@ -68,7 +68,8 @@ def _poison(db) -> None:  # noqa: ANN001
     tables = Base.metadata.tables
     with db.transaction() as session:
         for index, (table, columns) in enumerate(FREE_TEXT.items()):
-            values = {column: HOSTILE[(index + offset) % len(HOSTILE)] + f" {table}.{column}"
+            # \x01 and \x0b (a vertical tab pasted from Word) are characters XML cannot hold.
+            values = {column: HOSTILE[(index + offset) % len(HOSTILE)] + f" \x01\x0b{table}.{column}"
                       for offset, column in enumerate(columns)}
             session.execute(update(tables[table]).values(**values))
 

@@ -117,6 +117,11 @@ def xlsx_text(value: Any) -> Any:
     return value
 
 
+def clean_row(values: Iterable[Any]) -> list[Any]:
+    """A row for ``Worksheet.append``: text an xlsx can hold (``seal`` types it at save)."""
+    return [xlsx_text(value) for value in values]
+
+
 def put(sheet: Any, row: int, column: int, value: Any = None) -> Any:
     """Write one openpyxl cell; a string is stored as text even if it starts with ``=``."""
     cell = sheet.cell(row=row, column=column, value=xlsx_text(value))
