@@ -343,3 +343,20 @@ def test_hostile_directory_round_trips_through_the_oruk_csv(db, tmp_path):
     assert result.problems == [] and not result.changed, [(c.name, c.fields) for c in result.updated]
     with db.session() as session:
         assert set(session.execute(select(DirectoryService.name)).scalars()) == {HOSTILE[0]}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_new_database_is_owner_only_even_with_a_loose_umask(tmp_path):
+    """Used as a library (no CLI umask), a database file the app creates is still 0600."""
+    from pcn_assistant.services.database import open_database
+
+    old = os.umask(0o022)
+    try:
+        db = open_database(tmp_path / "fresh.db")
+        with db.session() as session:  # touch it, so the -wal file exists too
+            session.execute(select(1))
+        db.dispose()
+    finally:
+        os.umask(old)
+    made = [p for p in tmp_path.iterdir() if p.name.startswith("fresh.db")]
+    assert made and all(is_private(p) for p in made), {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made}
