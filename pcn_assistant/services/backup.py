@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
+from pcn_assistant.services.safe_files import make_private, private_dir
 from pcn_assistant.services.security import BACKUP_RUN, SYSTEM, Actor, requires
 from pcn_assistant.store import migrate
 from pcn_assistant.store.engine import Database, build_engine, resolve_url
@@ -121,7 +122,7 @@ def check_backup_file(path: Path) -> None:
 def copy_database(source: Path, target: Path) -> Path:
     """Consistent copy of ``source`` to ``target`` via the online backup API, checked."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:
@@ -132,6 +133,7 @@ def copy_database(source: Path, target: Path) -> Path:
         if problems:
             raise InvalidInput(f"The copy failed its integrity check: {problems[0]}")
         os.replace(partial, target)
+        make_private(target)  # a copy of patient data: owner-only whatever the umask
     finally:
         partial.unlink(missing_ok=True)
     return target
