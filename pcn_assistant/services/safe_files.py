@@ -9,11 +9,13 @@ overwrite question in the GUI).
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 from pcn_assistant.errors import InvalidInput
 
+log = logging.getLogger(__name__)
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
@@ -44,7 +46,10 @@ def make_private(path: str | Path) -> None:
     target = Path(path)
     if target.is_symlink() or not target.exists():
         return
-    target.chmod(PRIVATE_DIR if target.is_dir() else PRIVATE_FILE)
+    try:
+        target.chmod(PRIVATE_DIR if target.is_dir() else PRIVATE_FILE)
+    except PermissionError:  # someone else's file: writing it will fail with a clear error anyway
+        log.warning("Could not make %s owner-only: it belongs to another user", target.name)
 
 
 def private_dir(path: str | Path) -> Path:
