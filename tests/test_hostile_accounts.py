@@ -286,3 +286,51 @@ def test_verify_cli_exits_8_on_a_cut_tail(tmp_path, monkeypatch, capsys):
     code, _, err = _cli(monkeypatch, capsys, ["--database", str(path), "--user", "boss", "audit-trail", "verify"],
                         password=ADMIN_PASSWORD)
     assert code == 8 and "later events were removed" in err  # the sign-in after the cut did not hide it
+
+
+# Every command, as every role, against the role table: refused (exit 5) exactly when the
+# role lacks the permission the README's table says the command needs.
+COMMANDS = {  # how to run each command in COMMAND_PERMISSIONS
+    "caseload export": ("caseload", "export", "--out", "{out}.xlsx"),
+    "risk export": ("risk", "export", "--out", "{out}.csv"),
+    "coding worklist": ("coding", "worklist", "--practice", "Y90001", "--out", "{out}.xlsx"),
+    "dashboard export": ("dashboard", "export", "--out", "{out}.xlsx"),
+    "variation export": ("variation", "export", "--out", "{out}.xlsx"),
+    "directory export": ("directory", "export", "--out", "{out}.json"),
+    "referrals returns-export": ("referrals", "returns-export", "--out", "{out}"),
+    "referrals chase": ("referrals", "chase"),
+    "referrals gp-message": ("referrals", "gp-message", "{episode}", "--out", "{out}.pdf"),
+    "audit-trail verify": ("audit-trail", "verify"),
+    "users list": ("users", "list"),
+    "backup": ("backup", "--out", "{out}.db"),
+    "migrate": ("migrate",),
+}
+
+
+def test_every_command_follows_the_role_table(sqlite_db, tmp_path, monkeypatch, capsys):
+    from pcn_assistant.services.security import (
+        COMMAND_PERMISSIONS,
+        PRACTICE_MANAGER,
+        ROLE_PERMISSIONS,
+        ROLES,
+    )
+
+    assert set(COMMANDS) == set(COMMAND_PERMISSIONS)
+
+    world, base = _team(sqlite_db)
+    admin = auth.authenticate(sqlite_db, "boss", ADMIN_PASSWORD)
+    users.add_user(sqlite_db, admin, "pm", role=PRACTICE_MANAGER, password="shingle-beach-4", practice_code="Y90001")
+    login = {ADMIN: ("boss", ADMIN_PASSWORD), LINK_WORKER: ("sam", "tide-pool-walker-7"),
+             CLINICAL_DIRECTOR: ("dana", "quay-side-ledger-1"), PRACTICE_MANAGER: ("pm", "shingle-beach-4")}
+    wrong = []
+    for number, (command, permission) in enumerate(COMMAND_PERMISSIONS.items()):
+        argv = COMMANDS[command]
+        for role in ROLES:
+            name, password = login[role]
+            out = str(tmp_path / f"out-{number}-{role}")
+            args = [a.format(out=out, episode=world.episodes[0]) for a in argv]
+            code, _, err = _cli(monkeypatch, capsys, [*base, "--user", name, *args], password=password)
+            allowed = permission in ROLE_PERMISSIONS[role]
+            if (code == 5) == allowed or (allowed and code not in (0, 3)):
+                wrong.append(f"{command} as {role}: exit {code} {err.strip()[:120]}")
+    assert wrong == []

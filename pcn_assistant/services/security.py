@@ -86,6 +86,24 @@ PERMISSION_LABELS: dict[str, str] = {
     AUDIT_READ: "read, check and export the audit trail",
 }
 
+# The permission each CLI command needs (its screen needs the same): the README lists
+# it beside the role table, and a test runs every command as every role against it.
+COMMAND_PERMISSIONS: dict[str, str] = {
+    "caseload export": EXPORT_IDENTIFIABLE,
+    "risk export": EXPORT_IDENTIFIABLE,
+    "coding worklist": CODING_WORKLIST,
+    "dashboard export": DASHBOARD_READ,
+    "variation export": VARIATION_READ,
+    "directory export": DIRECTORY_READ,
+    "referrals returns-export": EXPORT_IDENTIFIABLE,
+    "referrals chase": REFERRALS_WRITE,
+    "referrals gp-message": EXPORT_IDENTIFIABLE,
+    "audit-trail verify": AUDIT_READ,
+    "users list": USERS_ADMIN,
+    "backup": BACKUP_RUN,
+    "migrate": SETTINGS_ADMIN,
+}
+
 
 def role_table_markdown() -> str:
     """The README's permission table, one row per permission and a column per role."""
@@ -94,6 +112,10 @@ def role_table_markdown() -> str:
     for permission, label in PERMISSION_LABELS.items():
         marks = " | ".join("yes" if permission in ROLE_PERMISSIONS[role] else "" for role in ROLES)
         lines.append(f"| {label} (`{permission}`) | {marks} |")
+    lines += ["", "| command | needs | roles |", "|---|---|---|"]
+    for command, permission in COMMAND_PERMISSIONS.items():
+        roles = ", ".join(role for role in ROLES if permission in ROLE_PERMISSIONS[role])
+        lines.append(f"| `{command}` | `{permission}` | {roles} |")
     return "\n".join(lines)
 
 
