@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pcn_assistant.services.safe_files import PRIVATE_FILE, make_private
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ESCAPE = "'"
 # XlsxWriter options for every workbook it writes: text never turns into a formula or link.
@@ -62,7 +64,7 @@ def _private_handle(handle: Any) -> None:
     try:
         descriptor = handle.fileno()
         if stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.fchmod(descriptor, 0o600)
+            os.fchmod(descriptor, PRIVATE_FILE)
     except (AttributeError, OSError, ValueError):
         return  # not a real file (a StringIO, a pipe): nothing to protect
 
@@ -159,8 +161,6 @@ def seal(workbook: Any) -> int:
 
 def save_workbook(workbook: Any, path: str | Path) -> None:
     """Seal and save an openpyxl workbook, readable by its owner only."""
-    from pcn_assistant.services.safe_files import make_private
-
     if not getattr(workbook, "write_only", False):
         seal(workbook)
     workbook.save(path)
