@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(with_commands=not _is_gui_launch(argv))
     args = parser.parse_args(argv)
     from pcn_assistant.logging_setup import configure_logging
+    from pcn_assistant.services.safe_files import private_umask
+
+    private_umask()  # the database, backups, exports and logs: owner-only (0600, folders 0700)
 
     configure_logging(debug=args.debug)
     if args.command is None:
@@ -64,9 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(database=args.database, demo=args.demo, user=args.user)
     ctx = CliContext(database=args.database or os.environ.get("PCN_ASSISTANT_DATABASE"),
-                     user=args.user, debug=args.debug)
+                     user=args.user, debug=args.debug, migrate_on_open=getattr(args, "migrate_on_open", True))
     succeeded = False
     try:
+        if ctx.user:
+            ctx.actor  # noqa: B018 - a named user is always proven, even where no sign-in is needed
         code = int(args.handler(args, ctx) or 0)
         succeeded = True
         return code

@@ -26,6 +26,10 @@ def configure_logging(debug: bool = False) -> None:
         log_file_path(), maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    try:  # a log made before the owner-only umask was set becomes private too
+        log_file_path().chmod(0o600)
+    except OSError:
+        pass  # not ours to change (a shared account's log): logging still works
     handler._pcn_handler = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)

@@ -26,7 +26,7 @@ def main() -> int:
     db_path, out = sys.argv[1], Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
     db = open_database(db_path)
-    admin = auth.authenticate(db, "admin", "admin-demo-2026")
+    admin = auth.authenticate(db, "admin", "lighthouse-demo-2026")
     app, window = build_main_window(db, admin)
     window.resize(1280, 800)
     window.show()

@@ -47,9 +47,9 @@ def _ok(dialog) -> None:  # noqa: ANN001
 
 
 def _users(db):  # noqa: ANN001, ANN202
-    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password="boss-password", display_name="Bea Boss")
-    admin = auth.authenticate(db, "boss", "boss-password")
-    users.add_user(db, admin, "sam", role=LINK_WORKER, password="sam-password", display_name="Sam Okafor")
+    users.add_user(db, LOCAL_ADMIN, "boss", role=ADMIN, password="harbour-lights-9", display_name="Bea Boss")
+    admin = auth.authenticate(db, "boss", "harbour-lights-9")
+    users.add_user(db, admin, "sam", role=LINK_WORKER, password="tide-pool-walker-7", display_name="Sam Okafor")
     return admin
 
 
@@ -63,7 +63,7 @@ def test_sign_in_dialog(qtbot, sqlite_db):
     _ok(dialog)
     assert dialog.actor is None and "Wrong user name or password" in dialog.message.text()
     assert dialog.password_edit.text() == ""  # cleared for the next try
-    qtbot.keyClicks(dialog.password_edit, "sam-password")
+    qtbot.keyClicks(dialog.password_edit, "tide-pool-walker-7")
     _ok(dialog)
     assert dialog.result() == SignInDialog.DialogCode.Accepted and dialog.actor.name == "sam"
 
@@ -76,11 +76,11 @@ def test_first_user_offer(qtbot, sqlite_db):
         assert isinstance(dialog, FirstUserDialog)
         qtbot.keyClicks(dialog.login_edit, "alex")
         qtbot.keyClicks(dialog.display_name_edit, "Alex Morgan")
-        qtbot.keyClicks(dialog.password_edit, "alex-password")
+        qtbot.keyClicks(dialog.password_edit, "beacon-keeper-5")
         qtbot.keyClicks(dialog.repeat_edit, "alex-passwordX")
         _ok(dialog)
         assert "different" in dialog.message.text()
-        dialog.repeat_edit.setText("alex-password")
+        dialog.repeat_edit.setText("beacon-keeper-5")
         _ok(dialog)
         return dialog.result()
 
@@ -103,7 +103,7 @@ def test_first_user_can_be_declined(qtbot, tmp_path):
 
 def test_idle_lock_covers_the_window_and_needs_the_same_password(qtbot, sqlite_db):
     _users(sqlite_db)
-    sam = auth.authenticate(sqlite_db, "sam", "sam-password")
+    sam = auth.authenticate(sqlite_db, "sam", "tide-pool-walker-7")
     window = MainWindow(AppContext(db=sqlite_db, actor=sam))
     qtbot.addWidget(window)
     window.show()
@@ -128,10 +128,10 @@ def test_idle_lock_covers_the_window_and_needs_the_same_password(qtbot, sqlite_d
     assert shades and shades[0].isVisible() and shades[0].geometry() == window.rect()
     dialog.reject()  # Escape does not unlock
     assert controller.locked and dialog.isVisible()
-    qtbot.keyClicks(dialog.password_edit, "boss-password")  # someone else's password
+    qtbot.keyClicks(dialog.password_edit, "harbour-lights-9")  # someone else's password
     dialog.try_unlock()
     assert controller.locked and "Wrong" in dialog.message.text()
-    qtbot.keyClicks(dialog.password_edit, "sam-password")
+    qtbot.keyClicks(dialog.password_edit, "tide-pool-walker-7")
     dialog.try_unlock()
     assert not controller.locked
     qtbot.waitUntil(lambda: not window.findChildren(_Shade))
@@ -157,8 +157,8 @@ def test_admin_area_manages_users(qtbot, sqlite_db, monkeypatch):
         dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("practice_manager"))
         assert dialog.practice_combo.isEnabled()
         dialog.practice_combo.setEditText("Y90001")
-        dialog.password_edit.setText("pm-password-1")
-        dialog.repeat_edit.setText("pm-password-1")
+        dialog.password_edit.setText("quay-side-ledger-1")
+        dialog.repeat_edit.setText("quay-side-ledger-1")
         _ok(dialog)
         return dialog.result()
 

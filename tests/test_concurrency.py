@@ -29,7 +29,7 @@ PRIYA = Actor(name="priya", role=LINK_WORKER)
 
 
 def _episode(db) -> int:  # noqa: ANN001
-    add_user(db, LOCAL_ADMIN, "admin", role="admin", password="admin-password")
+    add_user(db, LOCAL_ADMIN, "admin", role="admin", password="beacon-keeper-5")
     with db.transaction() as session:
         session.add(Practice(ods_code="Y90001", name="Harbour View"))
         session.flush()
@@ -49,8 +49,8 @@ def _episode(db) -> int:  # noqa: ANN001
 def _names(db) -> None:  # noqa: ANN001
     from pcn_assistant.services.auth import authenticate
 
-    admin = authenticate(db, "admin", "admin-password")
-    add_user(db, admin, "priya", role=LINK_WORKER, password="priya-password", display_name="Priya Shah")
+    admin = authenticate(db, "admin", "beacon-keeper-5")
+    add_user(db, admin, "priya", role=LINK_WORKER, password="shingle-beach-4", display_name="Priya Shah")
 
 
 def test_a_stale_save_is_refused_with_both_versions(db):
@@ -198,14 +198,14 @@ def test_a_locked_sqlite_file_gives_database_busy_and_loses_nothing(tmp_path):
         with pytest.raises(DatabaseBusy):
             run_write(db, lambda s: audit.record(s, SAM, "test.busy"), sleep=lambda s: None)
         with pytest.raises(DatabaseBusy, match="nothing you entered is lost"):  # any entry point
-            add_user(db, LOCAL_ADMIN, "admin", role="admin", password="admin-password")
+            add_user(db, LOCAL_ADMIN, "admin", role="admin", password="beacon-keeper-5")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     run_write(db, lambda s: audit.record(s, SAM, "test.busy"))
     with db.session() as session:
         assert session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() == 1
-    assert add_user(db, LOCAL_ADMIN, "admin", role="admin", password="admin-password").login == "admin"
+    assert add_user(db, LOCAL_ADMIN, "admin", role="admin", password="beacon-keeper-5").login == "admin"
     db.dispose()
 
 

@@ -40,7 +40,7 @@ shown=\$(date +%s.%N)
 echo "cold start: \$(echo "\$shown - \$start" | bc) s (process start to first window shown)"
 # The sign-in dialog: the demo database's administrator (its password is in the app's demo hint).
 sleep 1
-xdotool windowfocus --sync "\$first" type --delay 15 "admin-demo-2026"
+xdotool windowfocus --sync "\$first" type --delay 15 "lighthouse-demo-2026"
 xdotool key --window "\$first" Return
 signed=\$(date +%s.%N)
 main=\$(wait_for_window "\$first")

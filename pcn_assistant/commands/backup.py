@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pcn_assistant.commands.context import CliContext
+from pcn_assistant.commands.outputs import add_force, refuse_existing
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import backup as backup_service
-from pcn_assistant.store.engine import resolve_url
 
 
 def register(subparsers) -> None:  # noqa: ANN001
     parser = subparsers.add_parser("backup", help="copy the database safely, even while the app runs")
     parser.add_argument("--out", metavar="FILE", help="backup file (default: the backups folder)")
+    add_force(parser)
     parser.add_argument("--list", action="store_true", help="list the backups of this database")
     parser.set_defaults(handler=run_backup)
     restore = subparsers.add_parser("restore", help="replace the database with a backup (keeps a copy)")
@@ -22,6 +22,8 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run_backup(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import backup as backup_service
+
     if args.list:
         path = ctx.db.file_path
         if path is None:
@@ -29,12 +31,16 @@ def run_backup(args, ctx: CliContext) -> int:  # noqa: ANN001
         for info in backup_service.list_backups(path):
             print(f"{info.modified:%Y-%m-%d %H:%M}  {info.kind:<13} {info.size:>12,}  {info.path}")
         return 0
+    refuse_existing(args.out, args.force)
     info = backup_service.backup_database(ctx.db, ctx.actor, args.out)
     print(f"Backed up to {info.path} ({info.size:,} bytes, integrity check passed)")
     return 0
 
 
 def run_restore(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import backup as backup_service
+    from pcn_assistant.store.engine import resolve_url
+
     url = resolve_url(ctx.database)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         raise InvalidInput(backup_service.POSTGRES_ADVICE)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pcn_assistant.commands.context import CliContext
+from pcn_assistant.commands.outputs import add_force, refuse_existing
 from pcn_assistant.services.caseload import coordinators, export, worklists
 
 
@@ -12,6 +13,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     actions = parser.add_subparsers(dest="caseload_command", metavar="ACTION", required=True)
     out = actions.add_parser("export", help="write the caseload workbook for an MDT meeting (identifiable)")
     out.add_argument("--out", required=True, help="the .xlsx file to write")
+    add_force(out)
     out.add_argument("--coordinator", help="only this coordinator's episodes (login name)")
     out.add_argument("--status", choices=export.STATUS_CHOICES,
                      help="only episodes in this status ('open' = any status but closed)")
@@ -23,6 +25,7 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
+    refuse_existing(args.out, args.force)
     result = export.export_caseload(ctx.db, ctx.actor, args.out, coordinator=args.coordinator,
                                     status=args.status)
     print(f"Wrote {result.rows:,} episodes to {result.path}")

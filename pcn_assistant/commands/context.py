@@ -19,6 +19,7 @@ class CliContext:
     database: str | None = None
     user: str | None = None
     debug: bool = False
+    migrate_on_open: bool = True  # False for ``migrate``, which checks who asks first
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
     _checked: Path | None = field(default=None, init=False)  # the SQLite file preflight passed
@@ -35,15 +36,16 @@ class CliContext:
 
             self._checked = health.preflight(self.database)
             try:
-                self._db = open_database(self.database)
+                self._db = open_database(self.database, migrate=self.migrate_on_open)
             except Exception as error:
                 translated = user_error(error)
                 if translated is None:
                     raise
                 raise translated from error
-            from pcn_assistant.services import hooks
+            if self.migrate_on_open:  # ``migrate`` signs the user in before touching anything
+                from pcn_assistant.services import hooks
 
-            hooks.finish_pending(self._db)
+                hooks.finish_pending(self._db)
         return self._db
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pcn_assistant.commands.context import CliContext
-from pcn_assistant.services.dashboard import export_dashboard
+from pcn_assistant.commands.outputs import add_force, refuse_existing
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -13,6 +13,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     actions = parser.add_subparsers(dest="dashboard_action", metavar="ACTION", required=True)
     export = actions.add_parser("export", help="export the dashboard to Excel or a PDF board report")
     export.add_argument("--out", required=True, help="FILE.xlsx or FILE.pdf")
+    add_force(export)
     export.add_argument("--period", help="last-12-months (default), YYYY, YYYY-Qn, YYYY-MM or START:END")
     export.add_argument("--practice", metavar="ODS", help="one practice instead of the whole PCN")
     # Reproducible reports for tests and re-runs: pretend today is this date.
@@ -23,7 +24,10 @@ def register(subparsers) -> None:  # noqa: ANN001
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
     from datetime import date
 
+    from pcn_assistant.services.dashboard import export_dashboard
+
     today = date.fromisoformat(args.today) if args.today else None
+    refuse_existing(args.out, args.force)
     out, payload = export_dashboard(ctx.db, ctx.actor, args.out, period=args.period,
                                     practice_code=args.practice, today=today)
     if out.suffix.lower() == ".pdf":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pcn_assistant.commands.context import CliContext
+from pcn_assistant.commands.outputs import add_force
 from pcn_assistant.services.directory.oruk_export import CSV_FORMAT, JSON_FORMAT, export_directory
 
 
@@ -13,13 +14,15 @@ def register(subparsers) -> None:  # noqa: ANN001
     export.add_argument("--format", choices=(JSON_FORMAT, CSV_FORMAT), default=JSON_FORMAT,
                         help="oruk-json: one JSON file; oruk-csv: a folder with datapackage.json")
     export.add_argument("--out", required=True, help="file (JSON) or folder (CSV datapackage) to write")
+    add_force(export)
     export.add_argument("--active-only", action="store_true", help="leave out services that are not active")
     export.add_argument("--json", action="store_true", help="print the result as JSON")
     export.set_defaults(handler=run_export)
 
 
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
-    result = export_directory(ctx.db, ctx.actor, args.out, args.format, include_closed=not args.active_only)
+    result = export_directory(ctx.db, ctx.actor, args.out, args.format, include_closed=not args.active_only,
+                              force=args.force)
     if args.json:
         ctx.print_json({"path": result.path, "format": result.format, "services": result.services,
                         "organisations": result.organisations, "files": result.files})

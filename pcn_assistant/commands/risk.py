@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pcn_assistant.commands.context import CliContext
+from pcn_assistant.commands.outputs import add_force, refuse_existing
 from pcn_assistant.errors import InvalidInput
 
 STATEMENT = ("The priority score ranks people for review. It is not a diagnosis, "
@@ -21,6 +22,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     actions = risk.add_subparsers(dest="risk_action", metavar="ACTION", required=True)
     export = actions.add_parser("export", help="write the ranked list, one row per person")
     export.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    add_force(export)
     export.add_argument("--tier", type=int, choices=(1, 2, 3), action="append",
                         help="only this tier (repeat for more)")
     export.add_argument("--practice", metavar="ODS", help="only this practice")
@@ -55,6 +57,7 @@ def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
     from pcn_assistant.services.risk import CohortFilter, export_risk_list
 
     flt = CohortFilter(tiers=tuple(args.tier or ()), practice_code=args.practice)
+    refuse_existing(args.out, args.force)
     result = export_risk_list(ctx.db, ctx.actor, args.out, flt)
     print(f"Wrote {result.rows:,} rows to {result.path}")
     print(STATEMENT)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from pcn_assistant.commands.context import CliContext
+from pcn_assistant.commands.outputs import add_force, refuse_existing
 from pcn_assistant.errors import InvalidInput
 
 
@@ -20,9 +21,11 @@ def register(subparsers) -> None:  # noqa: ANN001
     compute = actions.add_parser("compute", help="write the audit table as CSV")
     _common(compute)
     compute.add_argument("--out", metavar="FILE.csv", help="write here instead of to stdout")
+    add_force(compute)
     compute.set_defaults(handler=run_compute)
     export = actions.add_parser("export", help="write the audit workbook (.xlsx)")
     export.add_argument("--out", metavar="FILE.xlsx", required=True)
+    add_force(export)
     _common(export)
     export.add_argument("--json", action="store_true", help="print what was written as JSON")
     export.set_defaults(handler=run_export)
@@ -43,8 +46,11 @@ def _options(args) -> dict:  # noqa: ANN001
 
 
 def run_compute(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services.safe_cells import csv_frame
+    from pcn_assistant.services.safe_files import make_private
     from pcn_assistant.services.variation import compute_variation
 
+    refuse_existing(args.out, args.force)
     actor = ctx.actor
     result = compute_variation(None if args.indicators else ctx.db, actor, **_options(args))
     if result.empty:
@@ -52,16 +58,18 @@ def run_compute(args, ctx: CliContext) -> int:  # noqa: ANN001
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        result.frame.to_csv(out, index=False)
+        csv_frame(result.frame).to_csv(out, index=False)
+        make_private(out)
         print(f"{len(result.frame)} rows written to {out}", file=sys.stderr)
     else:
-        result.frame.to_csv(sys.stdout, index=False)
+        csv_frame(result.frame).to_csv(sys.stdout, index=False)
     return 0
 
 
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
     from pcn_assistant.services.variation import export_variation
 
+    refuse_existing(args.out, args.force)
     actor = ctx.actor
     result = export_variation(ctx.db, actor, args.out, **_options(args))
     if args.json:

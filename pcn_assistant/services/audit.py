@@ -7,6 +7,12 @@ advisory lock on PostgreSQL; SQLite's write lock is already held), reads the new
 hash and inserts its events after it. So concurrent writers never fork the chain,
 the lock is held for milliseconds even when the change itself is a long import, and
 an event commits if and only if the change it records does.
+
+The same commit stores the newest event (id and hash) as the chain head in the
+``setting`` table, so ``verify`` also notices a trail cut at its tail (the newest
+events deleted), which the links alone cannot show: what is left still links up.
+A restore carries the events newer than the backup into the restored database
+(``carry_events``), so restoring an old copy never erases who did what.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from pcn_assistant.errors import PcnError
 from pcn_assistant.services.security import AUDIT_READ, Actor, requires
 from pcn_assistant.store.base import utcnow
 from pcn_assistant.store.engine import Database
-from pcn_assistant.store.models import AuditEvent
+from pcn_assistant.store.models import AuditEvent, Setting
 
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key: "PCNAUDIT" as a 64-bit integer, shared by every process.
 CHAIN_LOCK_KEY = int.from_bytes(b"PCNAUDIT", "big") & 0x7FFF_FFFF_FFFF_FFFF
 _PENDING = "pcn_assistant.audit.pending"
+HEAD_KEY = "audit.chain_head"  # "<id>:<hash>" of the newest event, written with it
+TAIL_MISSING = "audit.tail_missing"
 VERIFY_BATCH = 5000
 
 
@@ -91,6 +99,14 @@ def _chain_pending(session: Session) -> None:
         return
     lock_chain(session)
     prev = last_hash(session)  # a fresh statement: sees every chain write committed before the lock
+    head = recorded_head(session)
+    if head is not None and head[1] != prev:
+        # The newest events were cut off since the last commit. Linking on would hide
+        # the cut, so it is written into the trail first, where ``verify`` reports it.
+        pending.insert(0, AuditEvent(
+            occurred_at=utcnow(), user_name="system", action=TAIL_MISSING, entity="audit_event",
+            entity_id=str(head[0]), summary=f"the trail's recorded head was event {head[0]} "
+                                            f"({head[1][:12]}), not the newest event found: later events were removed"))
     for queued in pending:
         queued.prev_hash = prev
         queued.hash = event_hash(prev, queued.occurred_at, queued.user_name, queued.action,
@@ -98,6 +114,76 @@ def _chain_pending(session: Session) -> None:
         prev = queued.hash
         session.add(queued)
         session.flush()  # one at a time, so ids run in chain order
+    record_head(session, pending[-1].id, pending[-1].hash)
+
+
+def record_head(session: Session, event_id: int, event_hash_: str) -> None:
+    """Store the chain head; call with the chain lock held (as ``_chain_pending`` does)."""
+    value = f"{event_id}:{event_hash_}"
+    row = session.get(Setting, HEAD_KEY)
+    if row is None:
+        session.add(Setting(key=HEAD_KEY, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def recorded_head(session: Session) -> tuple[int, str] | None:
+    value = session.execute(select(Setting.value).where(Setting.key == HEAD_KEY)).scalar()
+    if not value or ":" not in value:
+        return None
+    event_id, _, head = value.partition(":")
+    return int(event_id), head
+
+
+@dataclass(frozen=True)
+class CarriedEvent:
+    """An event read from a database about to be replaced, to carry into its successor."""
+
+    occurred_at: datetime
+    user_name: str
+    action: str
+    entity: str | None
+    entity_id: str | None
+    summary: str
+    prev_hash: str
+    hash: str
+
+
+def events_after(session: Session, known_hashes: set[str], known_head: str) -> list[CarriedEvent]:
+    """The events of this trail that a copy whose newest hash is ``known_head`` (and whose
+    hashes are ``known_hashes``) lacks, oldest first."""
+    columns = (AuditEvent.occurred_at, AuditEvent.user_name, AuditEvent.action, AuditEvent.entity,
+               AuditEvent.entity_id, AuditEvent.summary, AuditEvent.prev_hash, AuditEvent.hash)
+    start = session.execute(select(AuditEvent.id).where(AuditEvent.hash == known_head)).scalar()
+    stmt = select(*columns).order_by(AuditEvent.id)
+    if start is not None:
+        stmt = stmt.where(AuditEvent.id > start)
+    return [CarriedEvent(*row) for row in session.execute(stmt) if row.hash not in known_hashes]
+
+
+def carry_events(session: Session, events: list[CarriedEvent]) -> bool:
+    """Append ``events`` to this trail. When they continue its newest event (the usual
+    case: the copy is an older state of the same trail) they go in unchanged, hashes and
+    all, so the chain shows exactly what happened; otherwise they are re-linked onto this
+    chain and marked as carried. Returns True when they went in unchanged."""
+    if not events:
+        return True
+    lock_chain(session)
+    prev = last_hash(session)
+    verbatim = events[0].prev_hash == prev
+    for carried in events:
+        summary = carried.summary if verbatim else f"[carried from a replaced database] {carried.summary}"
+        digest = carried.hash if verbatim else event_hash(
+            prev, carried.occurred_at, carried.user_name, carried.action, carried.entity, carried.entity_id, summary)
+        row = AuditEvent(occurred_at=carried.occurred_at, user_name=carried.user_name, action=carried.action,
+                         entity=carried.entity, entity_id=carried.entity_id, summary=summary,
+                         prev_hash=prev, hash=digest)
+        session.add(row)
+        session.flush()
+        prev = digest
+    record_head(session, row.id, row.hash)
+    return verbatim
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -122,6 +208,8 @@ def verify_steps(db: Database) -> Iterator[tuple[int, int, str]]:
         columns = (AuditEvent.id, AuditEvent.occurred_at, AuditEvent.user_name, AuditEvent.action,
                    AuditEvent.entity, AuditEvent.entity_id, AuditEvent.summary,
                    AuditEvent.prev_hash, AuditEvent.hash)
+        head = recorded_head(session)  # read first: events committed while we walk come after it
+        head_seen = head is None
         rows = session.execute(
             select(*columns).order_by(AuditEvent.id).execution_options(yield_per=VERIFY_BATCH))
         prev, prev_id, seen = GENESIS, None, 0
@@ -136,11 +224,20 @@ def verify_steps(db: Database) -> Iterator[tuple[int, int, str]]:
             if event_hash(prev_hash, occurred_at, user_name, action, entity, entity_id, summary) != stored:
                 return ChainReport(False, seen, prev, event_id,
                                    f"event {event_id} was altered: its contents do not match its hash")
+            if action == TAIL_MISSING:
+                return ChainReport(False, seen, prev, int(entity_id) if (entity_id or "").isdigit() else event_id,
+                                   f"event {event_id} records that the trail was cut: {summary}")
             prev, prev_id = stored, event_id
+            head_seen = head_seen or stored == head[1]
             seen += 1
             if seen % VERIFY_BATCH == 0:
                 yield seen, total, f"Checked {seen:,} of {total:,} events"
         yield seen, total, "Done"
+    if not head_seen:
+        last = f"event {prev_id}" if prev_id is not None else "no events at all"
+        return ChainReport(False, seen, prev, head[0],
+                           f"the trail ends at {last} but its recorded head is event {head[0]}: "
+                           "the newest events were removed (or the database was replaced by an older copy)")
     return ChainReport(True, seen, prev)
 
 

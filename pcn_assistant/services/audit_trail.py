@@ -7,7 +7,6 @@ escaped, so whatever is typed matches literally.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.query import prefix_match
+from pcn_assistant.services.safe_cells import csv_writer, save_workbook, text_cells
 from pcn_assistant.services.security import AUDIT_READ, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import AuditEvent
@@ -135,20 +135,13 @@ def _iter_rows(db: Database, flt: AuditFilter) -> Iterator[AuditRow]:
             yield AuditRow(*row)
 
 
-def _csv_safe(value: object) -> object:
-    """Stop a spreadsheet reading a cell as a formula (OWASP CSV injection advice)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _write_csv(path: Path, rows: Iterator[AuditRow]) -> int:
     count = 0
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow([header for _key, header in COLUMNS])
         for row in rows:
-            writer.writerow([_csv_safe(_cell(row, key)) for key, _header in COLUMNS])
+            writer.writerow([_cell(row, key) for key, _header in COLUMNS])
             count += 1
     return count
 
@@ -162,20 +155,13 @@ def _cell(row: AuditRow, key: str) -> object:
 
 def _write_xlsx(path: Path, rows: Iterator[AuditRow], flt: AuditFilter) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Audit trail")
     sheet.append([header for _key, header in COLUMNS])
     count = 0
     for row in rows:
-        cells = []
-        for key, _header in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=_cell(row, key))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, even if it starts with "="
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(text_cells(sheet, [_cell(row, key) for key, _header in COLUMNS]))
         count += 1
     about = book.create_sheet("About")
     about.append(["Exported", clock.now().isoformat(sep=" ", timespec="seconds")])
@@ -183,9 +169,9 @@ def _write_xlsx(path: Path, rows: Iterator[AuditRow], flt: AuditFilter) -> int:
     for item in fields(flt):
         value = getattr(flt, item.name)
         if value not in (None, ""):
-            about.append([f"Filter: {item.name}", str(value)])
+            about.append(text_cells(about, [f"Filter: {item.name}", str(value)]))
     about.append(["Times", "UTC, as recorded"])
-    book.save(path)
+    save_workbook(book, path)
     return count
 
 

@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
+from pcn_assistant.core.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services import audit
 from pcn_assistant.services.security import LOCAL_ADMIN, Actor
@@ -26,8 +27,10 @@ from pcn_assistant.store.models import User
 
 Clock = Callable[[], datetime]
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 256
+MIN_PASSWORD_LENGTH = MIN_LENGTH
+MAX_PASSWORD_LENGTH = MAX_LENGTH
+PASSWORD_HINT = (f"At least {MIN_LENGTH} characters; not a common password, not mostly one character "
+                 "and not containing the user name.")
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_LOCK_AFTER = timedelta(minutes=15)
@@ -56,12 +59,10 @@ def local_hhmm(utc_naive: datetime) -> str:
 
 
 def check_password_rules(password: str, login: str = "") -> None:
-    if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"Passwords can have at most {MAX_PASSWORD_LENGTH} characters")
-    if login and password.strip().lower() == login.strip().lower():
-        raise InvalidInput("The password must not be the user name")
+    """Refuse a weak password with one clear line (rules in ``core.passwords``)."""
+    problem = password_problem(password, login)
+    if problem:
+        raise InvalidInput(problem)
 
 
 def hash_password(password: str) -> str:
@@ -76,7 +77,10 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def has_users(db: Database) -> bool:
-    """False for a new database, which runs as the single local administrator."""
+    """False for a new database, which runs as the single local administrator (also one
+    not yet migrated, so ``migrate`` can ask before it upgrades anything)."""
+    if not inspect(db.engine).has_table(User.__tablename__):
+        return False
     with db.session() as session:
         return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
 

@@ -28,9 +28,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit, hooks
+from pcn_assistant.services.safe_files import make_private, private_dir
 from pcn_assistant.services.security import BACKUP_RUN, SYSTEM, Actor, requires
 from pcn_assistant.store import migrate
 from pcn_assistant.store.engine import Database, build_engine, resolve_url
@@ -133,9 +136,9 @@ def copy_database(source: Path, target: Path, *, work_folder: Path | None = None
     ``target``) and renamed into place only once it passes the check; the process id in
     the name lets the next start tell a dead writer's leftovers (``clean_partials``)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     folder = Path(work_folder) if work_folder is not None else target.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     partial = folder / f".{target.name}.{os.getpid()}.partial"
     partial.unlink(missing_ok=True)
     try:
@@ -147,6 +150,7 @@ def copy_database(source: Path, target: Path, *, work_folder: Path | None = None
         if problems:
             raise InvalidInput(f"The copy failed its integrity check: {problems[0]}")
         os.replace(partial, target)
+        make_private(target)  # a copy of patient data: owner-only whatever the umask
     finally:
         partial.unlink(missing_ok=True)
         Path(f"{partial}-journal").unlink(missing_ok=True)
@@ -327,13 +331,47 @@ def restore_file(target: Path, source: Path) -> RestoreResult:
     return RestoreResult(restored_from=source, replaced_copy=kept)
 
 
-def _audit_restore(target: Path, result: RestoreResult, actor: Actor) -> None:
-    restored = Database(url=resolve_url(target), engine=build_engine(resolve_url(target)))
+def _later_events(target: Path, source: Path) -> list[audit.CarriedEvent]:
+    """The audit events in the database about to be replaced that the backup lacks.
+
+    A damaged database may not give them up: then none are carried, and the replaced
+    copy (always kept) still holds them for whoever investigates."""
+    if not target.exists():
+        return []
+    live_db = _plain_database(target)
+    try:
+        with _connect(source) as conn:  # read-only use of the backup: its file stays as it is
+            hashes = [row[0] for row in conn.execute("SELECT hash FROM audit_event ORDER BY id")]
+        with live_db.session() as session:
+            return audit.events_after(session, set(hashes), hashes[-1] if hashes else audit.GENESIS)
+    except (DBAPIError, sqlite3.DatabaseError) as error:
+        log.warning("Could not read the audit trail of the replaced database: %s", error)
+        return []
+    finally:
+        live_db.dispose()
+
+
+def _plain_database(path: Path) -> Database:
+    """A database handle with no migration and no side effects, for reading or one write."""
+    url = resolve_url(path)
+    return Database(url=url, engine=build_engine(url))
+
+
+def _audit_restore(target: Path, result: RestoreResult, actor: Actor,
+                   later: list[audit.CarriedEvent] | None = None) -> None:
+    """Carry the replaced database's later events into the restored one, then record the
+    restore after them: a restore never erases who did what."""
+    restored = _plain_database(target)
+    later = later or []
     try:
         with restored.transaction() as session:
+            verbatim = audit.carry_events(session, later)
             kept = result.replaced_copy.name if result.replaced_copy else "nothing"
+            carried = (f"; {len(later)} later audit events carried over"
+                       f"{'' if verbatim else ' (re-linked: the backup is not an older copy of this trail)'}"
+                       if later else "")
             audit.record(session, actor, "backup.restore", entity="database",
-                         summary=f"restored from {result.restored_from.name}; replaced copy kept as {kept}")
+                         summary=f"restored from {result.restored_from.name}; replaced copy kept as {kept}{carried}")
     finally:
         restored.dispose()
 
@@ -345,8 +383,10 @@ def restore_database(db: Database, actor: Actor, source: str | Path) -> RestoreR
     if source is None:
         raise InvalidInput("Choose a backup file to restore")
     db.dispose()
+    check_backup_file(Path(source))
+    later = _later_events(target, Path(source))
     result = restore_file(target, Path(source))
-    _audit_restore(target, result, actor)
+    _audit_restore(target, result, actor, later)
     return result
 
 
@@ -360,8 +400,10 @@ def recover(target: Path, source: Path) -> RestoreResult:
     problems = integrity_problems(target) if Path(target).exists() else ["missing"]
     if not problems:
         raise InvalidInput("The database is sound: sign in as an administrator to restore it")
+    check_backup_file(Path(source))
+    later = _later_events(Path(target), Path(source))
     result = restore_file(target, source)
-    _audit_restore(target, result, Actor(name=f"os:{_os_user()}"[:100], role="admin"))
+    _audit_restore(target, result, Actor(name=f"os:{_os_user()}"[:100], role="admin"), later)
     return result
 
 

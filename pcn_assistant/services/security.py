@@ -63,6 +63,62 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 ALL_PERMISSIONS: frozenset[str] = frozenset().union(*ROLE_PERMISSIONS.values())
 
+# What each permission lets a person do, for the README's role table. The table is
+# generated from ROLE_PERMISSIONS (``role_table_markdown``) and a test checks the README
+# against it, so the documented roles and the enforced ones cannot drift apart.
+PERMISSION_LABELS: dict[str, str] = {
+    PATIENTS_READ: "see identifiable patient lists and records",
+    IMPORTS_RUN: "import practice extracts and indicator files",
+    RISK_RUN: "run risk stratification",
+    CASELOAD_READ: "see the caseload",
+    CASELOAD_WRITE: "change the caseload (episodes, contacts, plans, tasks)",
+    CASE_NOTES_READ: "read case notes",
+    DIRECTORY_READ: "see and export the directory",
+    DIRECTORY_WRITE: "edit and import the directory",
+    REFERRALS_WRITE: "make, chase and record referrals",
+    VARIATION_READ: "variation audits",
+    DASHBOARD_READ: "dashboards",
+    CODING_WORKLIST: "coding worklists",
+    EXPORT_AGGREGATE: "aggregate exports (no patient identifiers)",
+    EXPORT_IDENTIFIABLE: "identifiable exports and documents (caseload, risk list, GP message, returns)",
+    USERS_ADMIN: "manage users",
+    SETTINGS_ADMIN: "settings and database migration",
+    BACKUP_RUN: "back up and restore",
+    AUDIT_READ: "read, check and export the audit trail",
+}
+
+# The permission each CLI command needs (its screen needs the same): the README lists
+# it beside the role table, and a test runs every command as every role against it.
+COMMAND_PERMISSIONS: dict[str, str] = {
+    "caseload export": EXPORT_IDENTIFIABLE,
+    "risk export": EXPORT_IDENTIFIABLE,
+    "coding worklist": CODING_WORKLIST,
+    "dashboard export": DASHBOARD_READ,
+    "variation export": VARIATION_READ,
+    "directory export": DIRECTORY_READ,
+    "referrals returns-export": EXPORT_IDENTIFIABLE,
+    "referrals chase": REFERRALS_WRITE,
+    "referrals gp-message": EXPORT_IDENTIFIABLE,
+    "audit-trail verify": AUDIT_READ,
+    "users list": USERS_ADMIN,
+    "backup": BACKUP_RUN,
+    "migrate": SETTINGS_ADMIN,
+}
+
+
+def role_table_markdown() -> str:
+    """The README's permission table, one row per permission and a column per role."""
+    lines = ["| permission | " + " | ".join(f"`{role}`" for role in ROLES) + " |",
+             "|---|" + "---|" * len(ROLES)]
+    for permission, label in PERMISSION_LABELS.items():
+        marks = " | ".join("yes" if permission in ROLE_PERMISSIONS[role] else "" for role in ROLES)
+        lines.append(f"| {label} (`{permission}`) | {marks} |")
+    lines += ["", "| command | needs | roles |", "|---|---|---|"]
+    for command, permission in COMMAND_PERMISSIONS.items():
+        roles = ", ".join(role for role in ROLES if permission in ROLE_PERMISSIONS[role])
+        lines.append(f"| `{command}` | `{permission}` | {roles} |")
+    return "\n".join(lines)
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -112,7 +112,7 @@ class UserDialog(FormDialog):
         buttons.rejected.connect(self.reject)
         if existing is None:
             self.setWindowTitle("Add user")
-            self.message.setText(f"Passwords need at least {auth.MIN_PASSWORD_LENGTH} characters.")
+            self.message.setText(auth.PASSWORD_HINT)
         else:
             self.setWindowTitle(f"Change role of {existing.login}")
             self.login_edit.setText(existing.login)
@@ -174,7 +174,7 @@ class PasswordDialog(FormDialog):
         self.password_edit = self.part(QLineEdit, "passwordEdit")
         self.repeat_edit = self.part(QLineEdit, "repeatEdit")
         self.message = self.part(QLabel, "messageLabel")
-        self.message.setText(f"At least {auth.MIN_PASSWORD_LENGTH} characters. This also lifts any lockout.")
+        self.message.setText(f"{auth.PASSWORD_HINT} This also lifts any lockout.")
         buttons = self.part(QDialogButtonBox, "buttonBox")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)

@@ -37,6 +37,7 @@ from pcn_assistant.gui.paged_model import PagedTableModel
 from pcn_assistant.gui.referrals.common import documents_folder, warn
 from pcn_assistant.gui.referrals.service_dialog import DirectoryServiceDialog
 from pcn_assistant.gui.tasks import run_task
+from pcn_assistant.gui.widgets.overwrite import on_failure_ask
 from pcn_assistant.services.directory import edit, search
 from pcn_assistant.services.directory.oruk_export import CSV_FORMAT, JSON_FORMAT, export_directory
 from pcn_assistant.services.directory.oruk_import import DirectoryImportResult, import_directory
@@ -259,16 +260,21 @@ class DirectoryArea(QWidget):
         lines += [f"Note: {w}" for w in result.warnings[:5]]
         QMessageBox.information(self, "Directory imported", "\n".join(lines))
 
-    def export(self, fmt: str) -> None:
-        if fmt == JSON_FORMAT:
+    def export(self, fmt: str, *, path: str | None = None, force: bool = False) -> None:
+        """``force`` once the user agreed to replace: the save dialog asks for a JSON file,
+        and a refused CSV folder export asks through ``on_failure_ask``."""
+        if path is None and fmt == JSON_FORMAT:
             path, _ = QFileDialog.getSaveFileName(self, "Export Open Referral UK JSON",
                                                   str(Path(documents_folder()) / "directory.json"), "JSON (*.json)")
-        else:
+            force = True
+        elif path is None:
             path = QFileDialog.getExistingDirectory(self, "Folder for the CSV datapackage", documents_folder())
         if not path:
             return
-        self._task = run_task(lambda: export_directory(self.ctx.db, self.ctx.actor, path, fmt), parent=self,
+        self._task = run_task(lambda: export_directory(self.ctx.db, self.ctx.actor, path, fmt, force=force),
+                              parent=self,
                               title="Exporting the directory",
                               on_success=lambda r: QMessageBox.information(
                                   self, "Directory exported", f"{r.services} services written to {r.path}"),
-                              on_failure=lambda error: warn(self, "Export not done", error))
+                              on_failure=on_failure_ask(self, lambda: self.export(fmt, path=path, force=True),
+                                                        lambda error: warn(self, "Export not done", error)))

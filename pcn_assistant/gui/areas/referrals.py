@@ -29,6 +29,7 @@ from pcn_assistant.gui.referrals.common import documents_folder, save_pdf, warn
 from pcn_assistant.gui.referrals.step_dialog import ReferralStepDialog
 from pcn_assistant.gui.tasks import run_task
 from pcn_assistant.gui.user_names import UserNames
+from pcn_assistant.gui.widgets.overwrite import on_failure_ask
 from pcn_assistant.services.referrals import queries
 from pcn_assistant.services.referrals.capacity import capacity_overview
 from pcn_assistant.services.referrals.documents import referral_slip
@@ -140,6 +141,9 @@ class ReferralsArea(QWidget):
             self.refresh_capacity()
 
     def refresh_chase(self) -> None:
+        if not self.ctx.actor.can(REFERRALS_WRITE):  # chasing providers is the link workers' job
+            self.chase_rows = []
+            return
         self.chase_rows = queries.chase_list(self.ctx.db, self.ctx.actor)
         fill_table(self.chase_table, CHASE_HEADERS, [
             [r.reference, r.person, r.service, r.organisation, format_date(r.sent_on), r.days_waiting,
@@ -208,8 +212,9 @@ class ReferralsArea(QWidget):
             self.refresh_all()
 
     # Returns workbooks
-    def export_returns(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the returns workbooks", documents_folder())
+    def export_returns(self, *, folder: str | None = None, force: bool = False) -> None:
+        folder = folder or QFileDialog.getExistingDirectory(self, "Folder for the returns workbooks",
+                                                            documents_folder())
         if not folder:
             return
 
@@ -221,9 +226,10 @@ class ReferralsArea(QWidget):
             QMessageBox.information(self, "Returns workbooks written",
                                     f"{len(written)} workbooks in {folder}:\n" + "\n".join(lines[:20]))
 
-        self._task = run_task(lambda: export_returns(self.ctx.db, self.ctx.actor, folder), parent=self,
+        self._task = run_task(lambda: export_returns(self.ctx.db, self.ctx.actor, folder, force=force), parent=self,
                               title="Writing returns workbooks", on_success=done,
-                              on_failure=lambda error: warn(self, "Returns not written", error))
+                              on_failure=on_failure_ask(self, lambda: self.export_returns(folder=folder, force=True),
+                                                        lambda error: warn(self, "Returns not written", error)))
 
     def import_returns(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "A completed returns workbook", documents_folder(),

@@ -66,7 +66,7 @@ class FirstUserDialog(FormDialog):
         self.password_edit = self.part(QLineEdit, "passwordEdit")
         self.repeat_edit = self.part(QLineEdit, "repeatEdit")
         self.message = self.part(QLabel, "messageLabel")
-        self.message.setText(f"Passwords need at least {auth.MIN_PASSWORD_LENGTH} characters.")
+        self.message.setText(auth.PASSWORD_HINT)
         buttons = self.part(QDialogButtonBox, "buttonBox")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create administrator")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Not now")

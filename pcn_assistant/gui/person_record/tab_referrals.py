@@ -22,7 +22,7 @@ from pcn_assistant.services.person_record import consent
 from pcn_assistant.services.referrals import queries
 from pcn_assistant.services.referrals.documents import gp_message, referral_slip
 from pcn_assistant.services.referrals.lifecycle import set_outcome_note
-from pcn_assistant.services.security import CASE_NOTES_READ, REFERRALS_WRITE
+from pcn_assistant.services.security import EXPORT_IDENTIFIABLE, REFERRALS_WRITE
 
 
 class ReferralsTab(QWidget):
@@ -61,7 +61,7 @@ class ReferralsTab(QWidget):
         self.buttons["referButton"].setEnabled(can_write and self.episode is not None)
         for name in ("stepButton", "slipButton", "outcomeButton"):
             self.buttons[name].setEnabled(can_write and bool(self.rows))
-        self.buttons["gpMessageButton"].setEnabled(self.ctx.actor.can(CASE_NOTES_READ) and bool(self.rows))
+        self.buttons["gpMessageButton"].setEnabled(self.ctx.actor.can(EXPORT_IDENTIFIABLE) and bool(self.rows))
         self.show_events()
 
     def current(self) -> queries.ReferralRow | None:

@@ -53,4 +53,7 @@ def write_pdf(document: ReportDocument, out: str | Path) -> int:
     pages = text.pageCount()
     text.print_(writer)
     del writer  # finishes the file
+    from pcn_assistant.services.safe_files import make_private
+
+    make_private(out)  # identifiable letters and reports: owner-only, even over an older file
     return pages

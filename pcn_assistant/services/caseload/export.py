@@ -26,6 +26,8 @@ from pcn_assistant.services import audit
 from pcn_assistant.services.caseload.common import today
 from pcn_assistant.services.caseload.person import age_on
 from pcn_assistant.services.patients import display_name
+from pcn_assistant.services.safe_cells import XLSXWRITER_OPTIONS
+from pcn_assistant.services.safe_files import make_private
 from pcn_assistant.services.security import (
     CASELOAD_READ,
     EXPORT_IDENTIFIABLE,
@@ -164,7 +166,7 @@ def export_caseload_steps(
     made = clock.now().replace(microsecond=0)
     on = today()
     temporary = path.with_name(f".{path.name}.partial")
-    workbook = xlsxwriter.Workbook(str(temporary), {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, **XLSXWRITER_OPTIONS})
     written = 0
     try:
         sheet = workbook.add_worksheet("Caseload")
@@ -196,6 +198,7 @@ def export_caseload_steps(
                          summary=f"caseload export {path.name}: {written} rows "
                                  f"(coordinator={coordinator or 'all'}, status={status or 'all'})")
             temporary.replace(path)
+            make_private(path)
     finally:
         if not workbook.fileclosed:  # cancelled or failed: close, then throw the partial file away
             try:

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pcn_assistant import __version__
 from pcn_assistant.core.disclosure import SMALL_MAX
 from pcn_assistant.services.dashboard.model import LINE, STACKED, Dashboard, DashSection, DashTable
+from pcn_assistant.services.safe_cells import save_workbook, xlsx_text
 from pcn_assistant.services.variation.workbook_style import page_setup
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -34,7 +35,7 @@ def write_workbook(dashboard: Dashboard, out: str | Path) -> Path:
         _section_sheet(workbook.create_sheet(section.title[:31]), section)
     _methods_sheet(workbook.create_sheet("Methods"), dashboard)
     out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
+    save_workbook(workbook, out)
     return out
 
 
@@ -85,7 +86,7 @@ def _write_table(sheet: Worksheet, table: DashTable, top: int, widths: dict[int,
         widths[col] = max(widths.get(col, 0), min(len(name), 18))
     for r, values in enumerate(table.rows, start=header + 1):
         for col, value in enumerate(values, start=1):
-            cell = sheet.cell(r, col, value)
+            cell = sheet.cell(r, col, xlsx_text(value))
             if isinstance(value, float):
                 cell.number_format = "0.0##"
             if col == 1:

@@ -18,12 +18,12 @@ from pcn_assistant.services.users import create_user
 
 # login, display name, role, practice, password (demo only: see the README)
 DEMO_USERS: tuple[tuple[str, str, str, str | None, str], ...] = (
-    ("admin", "Alex Morgan", ADMIN, None, "admin-demo-2026"),
-    ("sam", "Sam Okafor", LINK_WORKER, None, "sam-demo-2026"),
-    ("priya", "Priya Shah", LINK_WORKER, None, "priya-demo-2026"),
-    ("jo", "Jo Whitehead", LINK_WORKER, None, "jo-demo-2026"),
-    ("manager", "Morgan Ellis", PRACTICE_MANAGER, "Y90001", "manager-demo-2026"),
-    ("director", "Dr Dana Reid", CLINICAL_DIRECTOR, None, "director-demo-2026"),
+    ("admin", "Alex Morgan", ADMIN, None, "lighthouse-demo-2026"),
+    ("sam", "Sam Okafor", LINK_WORKER, None, "seagull-demo-2026"),
+    ("priya", "Priya Shah", LINK_WORKER, None, "harbour-demo-2026"),
+    ("jo", "Jo Whitehead", LINK_WORKER, None, "promenade-demo-2026"),
+    ("manager", "Morgan Ellis", PRACTICE_MANAGER, "Y90001", "saltmarsh-demo-2026"),
+    ("director", "Dr Dana Reid", CLINICAL_DIRECTOR, None, "boardroom-demo-2026"),
 )
 
 

@@ -50,6 +50,7 @@ from pcn_assistant.services.directory.oruk_records import (
     require_name,
 )
 from pcn_assistant.services.input_limits import check_zip, load_json
+from pcn_assistant.services.safe_cells import csv_unescape
 
 # Table name -> file names to try when the descriptor does not say.
 DEFAULT_FILES = {
@@ -146,7 +147,7 @@ class Package:
         if reader.fieldnames is None:
             return []
         reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-        return [(f"{name} row {index}", {k: v for k, v in row.items() if k is not None})
+        return [(f"{name} row {index}", {k: csv_unescape(v) for k, v in row.items() if k is not None})
                 for index, row in enumerate(reader, start=2)]
 
     def columns(self, table: str) -> set[str]:

@@ -12,7 +12,6 @@ which the UK profile leaves out, are written as HSDS 3.0 core has them. Team-onl
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.directory.mapping import load_services, service_to_record
 from pcn_assistant.services.directory.oruk_records import ServiceRecord, derived_id
+from pcn_assistant.services.safe_cells import SafeDictWriter
+from pcn_assistant.services.safe_files import make_private, refuse_overwrite
 from pcn_assistant.services.security import DIRECTORY_READ, Actor, requires
 from pcn_assistant.store.engine import Database
 
@@ -213,11 +214,14 @@ def _descriptor(files: dict[str, str]) -> dict:
 
 @requires(DIRECTORY_READ)
 def export_directory(db: Database, actor: Actor, out: str | Path, fmt: str = JSON_FORMAT,
-                     *, include_closed: bool = True) -> DirectoryExportResult:
+                     *, include_closed: bool = True, force: bool = False) -> DirectoryExportResult:
     """Write the directory to ``out`` (a .json file, or a folder for the CSV datapackage)."""
     if fmt not in (JSON_FORMAT, CSV_FORMAT):
         raise InvalidInput(f"Unknown export format {fmt!r}: use {JSON_FORMAT} or {CSV_FORMAT}")
     out = Path(out)
+    names = ["datapackage.json", *(name for name, _c in CSV_TABLES.values())]
+    for target in [out] if fmt == JSON_FORMAT else [out / name for name in names]:
+        refuse_overwrite(target, force)
     with db.transaction() as session:
         services = sorted(load_services(session).values(), key=lambda s: (s.name.lower(), s.oruk_id))
         records = [service_to_record(s) for s in services if include_closed or s.status == "active"]
@@ -226,6 +230,7 @@ def export_directory(db: Database, actor: Actor, out: str | Path, fmt: str = JSO
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps([service_json(r) for r in records], indent=2, ensure_ascii=False),
                            encoding="utf-8")
+            make_private(out)
             files.append(str(out))
         else:
             out.mkdir(parents=True, exist_ok=True)
@@ -233,7 +238,7 @@ def export_directory(db: Database, actor: Actor, out: str | Path, fmt: str = JSO
             written = {}
             for name, (file_name, columns) in CSV_TABLES.items():
                 with (out / file_name).open("w", newline="", encoding="utf-8") as handle:
-                    writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="raise")
+                    writer = SafeDictWriter(handle, fieldnames=list(columns), extrasaction="raise")
                     writer.writeheader()
                     writer.writerows(tables[name])
                 written[name] = file_name

@@ -3,7 +3,6 @@ and what each import changed for one patient."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.patient_import.validate import RowError
+from pcn_assistant.services.safe_cells import csv_writer
 from pcn_assistant.services.security import IMPORTS_RUN, PATIENTS_READ, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import ImportBatch, ImportChange, ImportRejectedRow
@@ -103,7 +103,7 @@ def save_problems_csv(db: Database, actor: Actor, errors: Sequence[RowError], pa
     """Write problems as CSV (UTF-8 with BOM so Excel opens it); audited, as it holds patient data."""
     path = Path(path)
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["Row", "Column", "Value", "Problem"])
         for error in errors:
             writer.writerow([error.row, error.column, error.value, error.message])
@@ -124,7 +124,7 @@ def save_rejected_rows_csv(db: Database, actor: Actor, batch_id: int, path: str 
         for row in rows:
             columns.extend(c for c in (row.raw or {}) if c not in columns)
         with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow([*columns, "Row in file", "Problems"])
             for row in rows:
                 raw = row.raw or {}

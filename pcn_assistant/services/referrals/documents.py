@@ -25,7 +25,14 @@ from pcn_assistant.services.person_record.about_me import requirements_in
 from pcn_assistant.services.person_record.consent import referral_sharing
 from pcn_assistant.services.referrals.outcomes import INSTRUMENT_LABELS, MeasureRow, pair_changes
 from pcn_assistant.services.reports import ReportDocument
-from pcn_assistant.services.security import CASE_NOTES_READ, REFERRALS_WRITE, Actor, requires
+from pcn_assistant.services.security import (
+    CASE_NOTES_READ,
+    EXPORT_IDENTIFIABLE,
+    REFERRALS_WRITE,
+    Actor,
+    require,
+    requires,
+)
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.caseload import CarePlan, CarePlanGoal, Episode
 from pcn_assistant.store.models.directory import DirectoryService
@@ -153,9 +160,10 @@ def _measure_rows(rows: list[MeasureRow]) -> list[tuple[str, str, str, str]]:
     return table
 
 
-@requires(CASE_NOTES_READ)
+@requires(EXPORT_IDENTIFIABLE)  # an identifiable document leaving the app
 def gp_message(db: Database, actor: Actor, episode_id: int, *, today: date | None = None) -> ReportDocument:
     """One page for the GP record: why referred, what matters, plan, activities, measures, codes."""
+    require(actor, CASE_NOTES_READ)  # it carries the plan and notes, too
     today = today or clock.today()
     with db.transaction() as session:
         episode = session.get(Episode, episode_id)

@@ -19,7 +19,7 @@ from pcn_assistant.core.directory import category_label
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.query import prefix_match
-from pcn_assistant.services.security import CASELOAD_READ, Actor, requires
+from pcn_assistant.services.security import CASELOAD_READ, REFERRALS_WRITE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.directory import (
     DirectoryContact,
@@ -200,7 +200,7 @@ class ChaseRow:
         return getattr(self, key)
 
 
-@requires(CASELOAD_READ)
+@requires(REFERRALS_WRITE)  # chasing is referral work: not for read-only roles
 def chase_list(db: Database, actor: Actor, *, today: date | None = None) -> list[ChaseRow]:
     """Sent referrals with no response after 14 days, longest waiting first."""
     today = today or clock.today()

@@ -21,6 +21,7 @@ from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.person_record.about_me import requirements_in
 from pcn_assistant.services.person_record.consent import referral_sharing
 from pcn_assistant.services.referrals.workbooks import ReturnsLine, write_returns_workbook
+from pcn_assistant.services.safe_files import refuse_overwrite
 from pcn_assistant.services.security import EXPORT_IDENTIFIABLE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.directory import DirectoryOrganisation, DirectoryService
@@ -43,8 +44,11 @@ def _slug(text: str) -> str:
 
 @requires(EXPORT_IDENTIFIABLE)
 def export_returns(db: Database, actor: Actor, out_dir: str | Path, *, organisation_ids: list[int] | None = None,
-                   today: date | None = None) -> list[ProviderWorkbook]:
-    """Write ``returns-<provider>-<date>.xlsx`` for each provider with referrals open with them."""
+                   today: date | None = None, force: bool = False) -> list[ProviderWorkbook]:
+    """Write ``returns-<provider>-<date>.xlsx`` for each provider with referrals open with them.
+
+    An existing workbook is never replaced unless ``force``: all names are checked before
+    any is written, so a refusal writes nothing."""
     today = today or clock.today()
     out_dir = Path(out_dir)
     with db.transaction() as session:
@@ -66,8 +70,11 @@ def export_returns(db: Database, actor: Actor, out_dir: str | Path, *, organisat
             grouped.setdefault(org_id, (org_name, org_oruk, []))[2].append(line)
         pcn_name = session.execute(select(Pcn.name).limit(1)).scalar() or "the PCN social prescribing team"
         written = []
-        for org_name, org_oruk, lines in grouped.values():
-            path = out_dir / f"returns-{_slug(org_name)}-{today.isoformat()}.xlsx"
+        paths = [out_dir / f"returns-{_slug(org_name)}-{today.isoformat()}.xlsx" for org_name, _o, _l in
+                 grouped.values()]
+        for path in paths:
+            refuse_overwrite(path, force)
+        for path, (org_name, org_oruk, lines) in zip(paths, grouped.values(), strict=True):
             write_returns_workbook(path, org_name, org_oruk, lines, exported_on=today, exported_by=actor.name,
                                    pcn_name=pcn_name)
             written.append(ProviderWorkbook(org_name, str(path), len(lines), sum(1 for x in lines if x.name)))

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pcn_assistant.core import clock, nhs_number
 from pcn_assistant.core import referral_lifecycle as life
+from pcn_assistant.services.safe_cells import clean_row, save_workbook
 
 FORMAT_ID = "pcn-assistant-returns/1"
 SHEET = "Referrals"
@@ -67,9 +68,9 @@ def write_returns_workbook(path: Path, organisation: str, organisation_id: str, 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[title]
     for line in lines:
-        sheet.append([line.reference, line.service, line.sent_on, life.label(line.status),
-                      line.name or NOT_SHARED, line.phone or "", None, None, None, None, None,
-                      line.requirements or ""])
+        sheet.append(clean_row([line.reference, line.service, line.sent_on, life.label(line.status),
+                                line.name or NOT_SHARED, line.phone or "", None, None, None, None, None,
+                                line.requirements or ""]))
     last = max(sheet.max_row, 2)
     editable = {COLUMNS.index(c) + 1 for c in EDITABLE}
     for row in range(2, last + 1):
@@ -117,7 +118,7 @@ def write_returns_workbook(path: Path, organisation: str, organisation_id: str, 
         "3. Notes: anything we should know (optional). Please do not add health details.",
         "Leave a row blank if nothing has changed. Please send the workbook back to us by secure email.",
     ):
-        guide.append([text])
+        guide.append(clean_row([text]))
     guide["A1"].font = Font(bold=True, size=14)
     for row in guide.iter_rows(min_row=2):
         row[0].alignment = Alignment(wrap_text=True)
@@ -126,10 +127,10 @@ def write_returns_workbook(path: Path, organisation: str, organisation_id: str, 
     for key, value in (("format", FORMAT_ID), ("organisation_id", organisation_id),
                        ("organisation", organisation), ("exported_on", exported_on.isoformat()),
                        ("exported_by", exported_by), ("references", len(lines))):
-        meta.append([key, value])
+        meta.append(clean_row([key, value]))
     meta.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)
 
 
 def parse_cell_date(value: object) -> date | None:
@@ -161,8 +162,8 @@ def write_coding_workbook(path: Path, rows: list, practice_code: str, practice_n
         sheet.cell(row=1, column=column).font = Font(bold=True)
         sheet.cell(row=1, column=column).fill = _HEADER_FILL
     for row in rows:
-        sheet.append([nhs_number.format_334(row.nhs_number), row.date_of_birth, row.code, row.term,
-                      row.event_on, "Yes" if row.coded else "No", row.coded_on])
+        sheet.append(clean_row([nhs_number.format_334(row.nhs_number), row.date_of_birth, row.code, row.term,
+                                row.event_on, "Yes" if row.coded else "No", row.coded_on]))
     for row_cells in sheet.iter_rows(min_row=2):
         for index in (1, 4, 6):
             row_cells[index].number_format = DATE_FORMAT
@@ -181,8 +182,8 @@ def write_coding_workbook(path: Path, rows: list, practice_code: str, practice_n
                             "accepts a referral to the link worker."),
         ("871711000000103", "Social prescribing declined: when the person declines."),
     ):
-        about.append([key, value])
+        about.append(clean_row([key, value]))
         about.cell(row=about.max_row, column=1).font = Font(bold=True)
         about.cell(row=about.max_row, column=2).alignment = Alignment(wrap_text=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)

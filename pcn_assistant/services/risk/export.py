@@ -27,6 +27,8 @@ from pcn_assistant.services import audit
 from pcn_assistant.services.risk.assessments import read_last_run
 from pcn_assistant.services.risk.bulk import fetch_frame
 from pcn_assistant.services.risk.cohorts import CohortFilter, patient_select
+from pcn_assistant.services.safe_cells import csv_frame, save_workbook, text_cells
+from pcn_assistant.services.safe_files import make_private
 from pcn_assistant.services.security import EXPORT_IDENTIFIABLE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Patient, Practice
@@ -131,7 +133,7 @@ def _write_xlsx(path: Path, frame: pd.DataFrame, about: list[tuple[str, str]]) -
     sheet.append(header)
     records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
     for index, record in enumerate(records, start=1):
-        sheet.append(record)
+        sheet.append(text_cells(sheet, record))
         if index % CHUNK == 0:
             yield index
     notes = book.create_sheet("About")
@@ -139,12 +141,12 @@ def _write_xlsx(path: Path, frame: pd.DataFrame, about: list[tuple[str, str]]) -
     notes.column_dimensions["B"].width = 110
     wrap = Alignment(wrap_text=True, vertical="top")
     for key, value in about + [("", "")] + [(f"Column {k}", v) for k, v in COLUMN_NOTES.items()]:
-        label = WriteOnlyCell(notes, value=key)
+        (label,) = text_cells(notes, [key])
         label.font = bold
-        text = WriteOnlyCell(notes, value=value)
+        (text,) = text_cells(notes, [value])
         text.alignment = wrap
         notes.append([label, text])
-    book.save(path)
+    save_workbook(book, path)
     yield len(frame)
 
 
@@ -163,7 +165,8 @@ def export_steps(db: Database, actor: Actor, out: str | Path,
         total = len(frame)
         yield 0, total, f"Writing {total:,} rows"
         if kind == "csv":
-            frame.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+            csv_frame(frame).to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+            make_private(path)
         else:
             for done in _write_xlsx(path, frame, about_lines(flt, total, actor, session)):
                 yield done, total, f"Writing {done:,} of {total:,} rows"

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant.core.stats import z_value
+from pcn_assistant.services.safe_cells import save_workbook, xlsx_text
 from pcn_assistant.services.variation.compute import (
     COLUMNS,
     SUPPRESSION_MARK,
@@ -111,7 +112,7 @@ def write_workbook(result: VariationResult, path: Path) -> list[str]:
     _methods_sheet(workbook.create_sheet(sheet_name("Methods", taken)), result)
     workbook.move_sheet(chart_data.sheet, offset=len(workbook.sheetnames))
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)
     return [s.title for s in workbook.worksheets if s.sheet_state == "visible"]
 
 
@@ -125,7 +126,7 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
     indicators = list(result.indicators.values())
     sheet["A1"] = "Variation audit: each practice against the PCN (pooled value)"
     sheet["A1"].font = TITLE_FONT
-    sheet["A2"] = (f"{_scope_text(result)}. Periods: {', '.join(result.periods)}. "
+    sheet["A2"] = xlsx_text(f"{_scope_text(result)}. Periods: {', '.join(result.periods)}. "
                    f"Suppression: {SUPPRESSION_LABELS[result.suppression]}. "
                    "Symbols and colours show the assessment; "
                    "the Methods sheet explains them.")
@@ -169,7 +170,7 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
 def _summary_row(sheet: Worksheet, row: int, period: str, code: str, name: str,
                  values: list, indicators: list, pcn: bool = False) -> None:  # noqa: ANN001
     for column, text in enumerate((period, code, name), start=1):
-        set_style(sheet.cell(row=row, column=column, value=text), bold=pcn, fill=PCN_FILL if pcn else None)
+        set_style(sheet.cell(row=row, column=column, value=xlsx_text(text)), bold=pcn, fill=PCN_FILL if pcn else None)
     for column, ((value, assessment), definition) in enumerate(zip(values, indicators, strict=True), start=4):
         cell = sheet.cell(row=row, column=column)
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -197,7 +198,7 @@ def _data_sheet(sheet: Worksheet, result: VariationResult) -> None:
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()  # numpy scalars to plain Python
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = sheet.cell(row=r, column=c, value=xlsx_text(value))
             if key in formats and isinstance(value, float):
                 set_style(cell, "0.000", boxed=False)
     last = max(len(result.frame) + 1, 2)
@@ -266,7 +267,7 @@ def _methods_sheet(sheet: Worksheet, result: VariationResult) -> None:
 def _pair(sheet: Worksheet, row: int, label: str, text: str) -> None:
     sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
     sheet.cell(row=row, column=1).alignment = WRAP_TOP
-    cell = sheet.cell(row=row, column=2, value=text)
+    cell = sheet.cell(row=row, column=2, value=xlsx_text(text))
     cell.alignment = WRAP_TOP
 
 
@@ -277,6 +278,6 @@ def _table(sheet: Worksheet, row: int, title: str, headers: list[str], rows: lis
     for values in rows:
         row += 1
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = sheet.cell(row=row, column=column, value=xlsx_text(value))
             cell.border, cell.alignment = BOX, WRAP_TOP
     return row + 1

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pcn_assistant.services.safe_cells import xlsx_text
 from pcn_assistant.services.variation.catalogue import IndicatorDef
 from pcn_assistant.services.variation.compute import (
     SUPPRESSION_MARK,
@@ -105,7 +106,7 @@ class ChartData:
         """Write (label, denominator, value) rows in columns H-J; returns first and last rows."""
         first = self.next_row
         for offset, (label, x, y) in enumerate(points):
-            self.sheet.cell(row=first + offset, column=8, value=label)
+            self.sheet.cell(row=first + offset, column=8, value=xlsx_text(label))
             self.sheet.cell(row=first + offset, column=9, value=x)
             self.sheet.cell(row=first + offset, column=10, value=y)
         self.next_row = first + max(len(points), 1) + 1
@@ -117,9 +118,9 @@ def add_indicator_sheet(
     funnels: dict[tuple[str, str], Funnel], chart_data: ChartData, highlight: str | None,
 ) -> None:
     """The practice table (latest period first) and a funnel plot for each period."""
-    sheet["A1"] = definition.label
+    sheet["A1"] = xlsx_text(definition.label)
     sheet["A1"].font = TITLE_FONT
-    sheet["A2"] = definition.description
+    sheet["A2"] = xlsx_text(definition.description)
     what = (definition.statistic[:1].upper() + definition.statistic[1:] if definition.statistic
             else f"{definition.type.capitalize()} x{definition.multiplier:,g} ({definition.unit})")
     sheet["A3"] = (f"{what}; "
@@ -173,7 +174,7 @@ def add_indicator_sheet(
 def _cell_value(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return None
-    return value
+    return xlsx_text(value)
 
 
 def funnel_chart(
@@ -184,7 +185,7 @@ def funnel_chart(
     data = chart_data.sheet
     first, last = chart_data.add_lines(lines, f"{definition.code} {period}")
     chart = ScatterChart(scatterStyle="lineMarker")
-    chart.title = _title(f"{definition.name}, {period}", 1100)
+    chart.title = _title(xlsx_text(f"{definition.name}, {period}"), 1100)
     chart.style = 2
     chart.height, chart.width = 9.5, 15.5
     chart.x_axis.title = funnel.x_title

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pcn_assistant.services.safe_cells import xlsx_text
 from pcn_assistant.services.variation.catalogue import IndicatorDef
 from pcn_assistant.services.variation.palette import Look
 
@@ -53,7 +54,7 @@ def fill_for(look: Look) -> tuple[PatternFill, Font]:
 
 def write_header(sheet: Worksheet, row: int, headers: list[str], *, height: float | None = None) -> None:
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
+        cell = sheet.cell(row=row, column=column, value=xlsx_text(text))
         cell.fill, cell.font, cell.alignment, cell.border = HEADER_FILL, HEADER_FONT, HEADER_ALIGN, BOX
     if height:
         sheet.row_dimensions[row].height = height
