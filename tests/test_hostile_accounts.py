@@ -292,6 +292,8 @@ def test_verify_cli_exits_8_on_a_cut_tail(tmp_path, monkeypatch, capsys):
 # role lacks the permission the README's table says the command needs.
 COMMANDS = {  # how to run each command in COMMAND_PERMISSIONS
     "caseload export": ("caseload", "export", "--out", "{out}.xlsx"),
+    "appointments day": ("appointments", "day"),
+    "appointments ics": ("appointments", "ics", "--out", "{out}.ics"),
     "risk export": ("risk", "export", "--out", "{out}.csv"),
     "coding worklist": ("coding", "worklist", "--practice", "Y90001", "--out", "{out}.xlsx"),
     "dashboard export": ("dashboard", "export", "--out", "{out}.xlsx"),

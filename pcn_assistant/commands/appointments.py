@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from pcn_assistant.commands.context import CliContext
+from pcn_assistant.commands.outputs import add_force, refuse_existing
 
 
 def _day(text: str) -> date:
@@ -25,6 +26,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     ics.add_argument("--start", type=_day, help="first day, YYYY-MM-DD (default today)")
     ics.add_argument("--days", type=int, default=14, help="how many days (default 14)")
     ics.add_argument("--worker", help="whose appointments (login name; default: you)")
+    add_force(ics)
     ics.set_defaults(handler=run_ics)
 
 
@@ -51,6 +53,7 @@ def run_ics(args, ctx: CliContext) -> int:  # noqa: ANN001
     from pcn_assistant.core import clock
     from pcn_assistant.services.person_record import appointments
 
+    refuse_existing(args.out, args.force)
     count = appointments.export_ics(ctx.db, ctx.actor, args.out, start=args.start or clock.today(),
                                     days=args.days, link_worker=args.worker)
     print(f"Wrote {count} appointment{'s' if count != 1 else ''} to {args.out}")

@@ -91,6 +91,8 @@ PERMISSION_LABELS: dict[str, str] = {
 # it beside the role table, and a test runs every command as every role against it.
 COMMAND_PERMISSIONS: dict[str, str] = {
     "caseload export": EXPORT_IDENTIFIABLE,
+    "appointments day": CASELOAD_READ,
+    "appointments ics": CASELOAD_READ,
     "risk export": EXPORT_IDENTIFIABLE,
     "coding worklist": CODING_WORKLIST,
     "dashboard export": DASHBOARD_READ,

@@ -29,6 +29,7 @@ from pcn_assistant.services.caseload.common import (
 )
 from pcn_assistant.services.caseload.coordinators import display_names
 from pcn_assistant.services.person_record._common import key, short
+from pcn_assistant.services.safe_files import make_private
 from pcn_assistant.services.security import CASELOAD_READ, CASELOAD_WRITE, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.caseload import Episode
@@ -181,6 +182,7 @@ def export_ics(db: Database, actor: Actor, path: str | Path, *, start: date, day
         cancelled=row.status == "cancelled") for row in rows if row.status in ("booked", "cancelled")]
     target = Path(path)
     target.write_text(ics.calendar(events, made_at=clock.utcnow()), encoding="utf-8", newline="")
+    make_private(target)  # a calendar of who is seen when: owner-only, like every export
     with db.transaction() as session:
         audit.record(session, actor, "export.appointments", entity="appointment",
                      summary=f"{len(events)} appointment(s) to {target.name}")
