@@ -211,7 +211,7 @@ class CaseloadArea(QWidget):
         self.export_button.setEnabled(False)
         self._task = run_task(
             lambda: export.export_caseload_steps(self.ctx.db, self.ctx.actor, path, coordinator=coordinator,
-                                                 status=export.OPEN),
+                                                 status=export.OPEN, everyone=coordinator is None),
             parent=self, title="Exporting the caseload", on_success=self._exported, on_failure=self._export_failed)
 
     def _exported(self, result: export.ExportResult) -> None:
