@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import clock
+from pcn_assistant.core.plain_names import plural, wrap_label
 from pcn_assistant.gui.areas.variation_funnel import FunnelPlot, describe_row, format_number
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child, embed_form
@@ -77,9 +78,9 @@ class OverviewModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.codes):
             definition = self.result.indicators[self.codes[section]]
             if role == Qt.ItemDataRole.DisplayRole:
-                return definition.code
+                return wrap_label(definition.short_name, 16)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{definition.label}\n{definition.description}"
+                return f"{definition.label}\n{definition.description}\nCode: {definition.code}"
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
             code = self.rows[section]
             if role == Qt.ItemDataRole.DisplayRole:
@@ -251,6 +252,8 @@ class VariationArea(QWidget):
         if self.result is not None:
             for code in self.checked_codes():
                 self.funnel_combo.addItem(self.result.indicators[code].name, code)
+                self.funnel_combo.setItemData(self.funnel_combo.count() - 1, self.result.indicators[code].label,
+                                              Qt.ItemDataRole.ToolTipRole)
         index = self.funnel_combo.findData(current)
         self.funnel_combo.setCurrentIndex(max(index, 0))
         self.funnel_combo.blockSignals(False)
@@ -286,8 +289,9 @@ class VariationArea(QWidget):
         if not self.result.empty:
             suppressed = int(self.result.frame["suppressed"].sum())
             scope = (f"Practice {self.result.scope} against the PCN. " if self.result.scope else "")
-            self.status.setText(f"{scope}{len(self.model.rows) - 1} practices, {len(self.model.codes)} "
-                                f"indicators, period {period}. {suppressed} value(s) suppressed in all periods.")
+            self.status.setText(f"{scope}{plural(len(self.model.rows) - 1, 'practice')}, "
+                                f"{plural(len(self.model.codes), 'indicator')}, period {period}. "
+                                f"{plural(suppressed, 'value')} suppressed in all periods.")
 
     def _visible_result(self) -> VariationResult | None:
         """The result with only the chosen practice's rows (the PCN values stay pooled)."""
