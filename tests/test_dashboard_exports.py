@@ -110,3 +110,23 @@ def test_cli_export(small_pcn, tmp_path):
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert Path(out).exists() and "Summary" in load_workbook(out).sheetnames
+
+
+def test_workbook_line_charts_are_straight_and_headers_have_room(small_pcn, tmp_path):
+    out, _ = export_dashboard(small_pcn, LOCAL_ADMIN, tmp_path / "dash.xlsx", period="2026-Q3", today=TODAY)
+    workbook = load_workbook(out)
+    lines = [c for sheet in workbook.worksheets for c in sheet._charts if type(c).__name__ == "LineChart"]
+    assert lines, "the activity section has monthly line charts"
+    for chart in lines:
+        assert chart.series and all(s.smooth is False for s in chart.series)
+        assert chart.y_axis.scaling.min == 0
+    for sheet in workbook.worksheets[1:-1]:
+        for row in sheet.iter_rows():
+            header = [c for c in row if c.font and c.font.bold and c.fill.fgColor.rgb.endswith("DDE4EE")]
+            for cell in header:
+                width = sheet.column_dimensions[cell.column_letter].width
+                longest = max(len(w) for w in str(cell.value).split())
+                assert width > longest, (sheet.title, cell.value, width)  # no word cut in two
+                lines = -(-len(str(cell.value)) // int(width))
+                height = sheet.row_dimensions[cell.row].height or 15
+                assert height >= 14 * lines, (sheet.title, cell.value, height)
