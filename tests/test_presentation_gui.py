@@ -1,0 +1,39 @@
+"""What people read on screen: plain names, nothing cut off (issue 17, items 7 and 8)."""
+
+from PySide6.QtCore import Qt
+
+from pcn_assistant.core.plain_names import counts_text, indicator_short_name, plural, wrap_label
+from pcn_assistant.services.security import LOCAL_ADMIN
+
+
+def test_plain_names_helpers():
+    assert plural(1, "practice") == "1 practice" and plural(2, "practice") == "2 practices"
+    assert plural(1, "person", "people") == "1 person" and plural(1204, "referral") == "1,204 referrals"
+    assert counts_text([("Tier 3", 887), ("Tier 2", 4006)]) == "Tier 3: 887 · Tier 2: 4,006"
+    assert indicator_short_name("flu_65_plus") == "Flu vaccination 65+"
+    made_up = indicator_short_name("my_code", "Something measured: aged 18 and over in a very long way")
+    assert len(made_up) <= 31 and ":" not in made_up
+    assert wrap_label("Befriending and loneliness support groups", 18, 2).count("\n") == 1
+
+
+def test_find_people_reads_plainly_and_shows_why(qtbot, demo_db):
+    from pcn_assistant.gui.areas.find_people import COLUMNS, WHY_COLUMN, FindPeopleArea
+    from pcn_assistant.gui.context import AppContext
+
+    area = FindPeopleArea(AppContext(db=demo_db, actor=LOCAL_ADMIN))
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+    headers = [area.model.headerData(i, Qt.Orientation.Horizontal) for i in range(len(COLUMNS))]
+    assert "eFI" not in headers and "CMS" not in headers and "Frailty\n(eFI)" in headers
+    assert "Electronic Frailty Index" in area.model.headerData(headers.index("Frailty\n(eFI)"),
+                                                               Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    run = area.run_label.text()
+    assert "ppcs" not in run and "Tier 3: " in run and "Tier 2: " in run  # "tier 3 887, tier 2 4,006" misread
+    tiers = {area.model.data(area.model.index(r, COLUMNS.index(("tier", "Tier")))) for r in range(20)}
+    assert not any("pinned" in t for t in tiers)
+    # "Why" is on screen, wide enough for two wrapped lines
+    x = area.table.columnViewportPosition(WHY_COLUMN)
+    assert 0 <= x and x + 200 <= area.table.viewport().width()
+    assert area.table.columnWidth(WHY_COLUMN) >= 280 and area.table.wordWrap()
+    assert area.table.verticalHeader().defaultSectionSize() >= 2 * area.fontMetrics().lineSpacing()
