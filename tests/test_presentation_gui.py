@@ -37,3 +37,46 @@ def test_find_people_reads_plainly_and_shows_why(qtbot, demo_db):
     assert 0 <= x and x + 200 <= area.table.viewport().width()
     assert area.table.columnWidth(WHY_COLUMN) >= 280 and area.table.wordWrap()
     assert area.table.verticalHeader().defaultSectionSize() >= 2 * area.fontMetrics().lineSpacing()
+
+
+def test_long_category_names_lie_down_wrap_and_keep_their_full_name(qtbot):
+    from PySide6.QtCharts import QBarCategoryAxis, QHorizontalBarSeries
+
+    from pcn_assistant.gui.widgets.table_chart import make_chart_view
+
+    names = ["Long-term condition support groups", "Befriending and loneliness", "Credit Union of the Coast",
+             "Housing", "Mind in the Bay", "Bay Bereavement Service", "Cliffside Gardening Club", "Bay Walkers"]
+    view = make_chart_view("Referrals by provider", "bar", names, {"Referrals": list(range(8, 16))})
+    qtbot.addWidget(view)
+    chart = view.chart()
+    assert isinstance(chart.series()[0], QHorizontalBarSeries)
+    axis = next(a for a in chart.axes() if isinstance(a, QBarCategoryAxis))
+    labels = axis.categories()
+    assert len(labels) == len(names) and "Befriending and<br>loneliness" in labels
+    assert all(len(part) <= 20 for label in labels for part in label.split("<br>"))
+    assert view.minimumHeight() >= 8 * 30  # room for every label, so Qt never elides one
+
+
+def test_grouped_bars_lie_down_so_value_labels_never_collide(qtbot):
+    from PySide6.QtCharts import QHorizontalBarSeries
+
+    from pcn_assistant.gui.widgets.table_chart import make_chart_view
+
+    view = make_chart_view("Age", "bar", ["18-39", "40-64"], {"% of list": [33.2, 39.6], "% of offered": [12, 29.6]})
+    qtbot.addWidget(view)
+    assert isinstance(view.chart().series()[0], QHorizontalBarSeries)
+
+
+def test_weekly_line_chart_plots_every_week_on_a_date_axis(qtbot):
+    from PySide6.QtCharts import QDateTimeAxis, QLineSeries
+
+    from pcn_assistant.gui.widgets.table_chart import make_chart_view
+
+    weeks = [f"2026-{1 + i // 4:02d}-{1 + 7 * (i % 4):02d}" for i in range(40)]
+    view = make_chart_view("Contacts per week", "line", weeks, {"Contacts": [i % 7 for i in range(40)]})
+    qtbot.addWidget(view)
+    axis = next(a for a in view.chart().axes() if isinstance(a, QDateTimeAxis))
+    line = next(s for s in view.chart().series() if isinstance(s, QLineSeries))
+    assert line.count() == 40
+    assert axis.min().toMSecsSinceEpoch() == line.at(0).x() and axis.max().toMSecsSinceEpoch() == line.at(39).x()
+    assert axis.format() == "d MMM yy" and axis.tickCount() <= 5
