@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core.directory import CATEGORIES, DAYS, REFERRAL_METHODS
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
 from pcn_assistant.gui.forms import child, embed_form
@@ -254,7 +255,7 @@ class DirectoryArea(QWidget):
         lines = [f"{result.file_name} ({result.format}): {result.summary()}."]
         lines += [f"Closed: {c.name}" for c in result.closed[:10]]
         if result.problems:
-            lines.append(f"\n{len(result.problems)} record(s) refused:")
+            lines.append(f"\n{plural(len(result.problems), 'record')} refused:")
             lines += [f"• {p}" for p in result.problems[:15]]
         lines += [f"Note: {w}" for w in result.warnings[:5]]
         QMessageBox.information(self, "Directory imported", "\n".join(lines))
