@@ -41,6 +41,9 @@ def test_overview_and_funnel_for_the_latest_period(qtbot, demo_db):
     assert model.headerData(1, Qt.Orientation.Vertical) == "Harbour View Surgery (Y90001)"
     assert model.headerData(0, Qt.Orientation.Horizontal).replace("\n", " ") == "Flu vaccination 65+"
     assert "flu_65_plus" in model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    names = [area.indicator_list.item(i).text() for i in range(area.indicator_list.count())]
+    assert names[0] == "Flu vaccination 65+" and all(len(n) <= 31 for n in names)
+    assert "aged 65 and over" in area.indicator_list.item(0).toolTip()
 
     chart = area.funnel.chart()
     lines = [s for s in chart.series() if isinstance(s, QLineSeries) and not isinstance(s, QScatterSeries)]

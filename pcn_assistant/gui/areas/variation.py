@@ -234,7 +234,7 @@ class VariationArea(QWidget):
         self.indicator_list.blockSignals(True)
         self.indicator_list.clear()
         for code, definition in result.indicators.items():
-            item = QListWidgetItem(definition.name)
+            item = QListWidgetItem(definition.short_name)  # short enough to read whole; full name on hover
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setToolTip(f"{definition.label}\n{definition.description}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
