@@ -80,3 +80,33 @@ def test_weekly_line_chart_plots_every_week_on_a_date_axis(qtbot):
     assert line.count() == 40
     assert axis.min().toMSecsSinceEpoch() == line.at(0).x() and axis.max().toMSecsSinceEpoch() == line.at(39).x()
     assert axis.format() == "d MMM yy" and axis.tickCount() <= 5
+
+
+def test_demo_builds_into_a_fresh_file_with_progress(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from pcn_assistant.gui import demo_build
+    from pcn_assistant.services.database import open_database
+
+    labels = []
+    real_set = QProgressDialog.setLabelText
+    monkeypatch.setattr(QProgressDialog, "setLabelText", lambda self, text: (labels.append(text), real_set(self, text)))
+    first = demo_build.build_demo_with_progress(patients=400)
+    second = demo_build.build_demo_with_progress(patients=400)
+    try:
+        assert first != second  # never a fixed shared path
+        assert any("registered patients" in label for label in labels) and any("(1 of" in x for x in labels)
+        db = open_database(first)
+        from sqlalchemy import func, select
+
+        from pcn_assistant.store.models import Patient
+
+        with db.session() as session:
+            assert session.execute(select(func.count()).select_from(Patient)).scalar_one() > 300
+        db.dispose()
+    finally:
+        from pathlib import Path
+
+        for path in (first, second):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
