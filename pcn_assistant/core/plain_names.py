@@ -107,3 +107,16 @@ def wrap_label(text: str, width: int = 18, lines: int = 2) -> str:
         rows = rows[:lines]
         rows[-1] = abbreviate(rows[-1] + " …", width)
     return "\n".join(rows)
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date_label(category: str) -> str:
+    """"2026-03-02" as "2 Mar 26" and "2026-03" as "Mar 2026": short axis labels that are never cut."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", category)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return abbreviate(category, 12)
+    year, month, day = match.groups()
+    name = MONTHS[int(month) - 1]
+    return f"{int(day)} {name} {year[2:]}" if day else f"{name} {year}"

@@ -110,7 +110,7 @@ p.lead { font-size: 12pt; }
 p.small { font-size: 8pt; color: #333; }
 p.note { border: 1px solid #777; padding: 4pt; background-color: #f2f2f2; }
 p.emphasis { font-weight: bold; }
-td, th { vertical-align: top; }
+td, th { vertical-align: top; padding-left: 9px; padding-right: 9px; }
 th { background-color: #e6e6e6; text-align: left; font-size: 8.5pt; }
 td.number, th.number { text-align: right; }
 td.key { font-weight: bold; }
@@ -146,7 +146,7 @@ def _block_html(block: Block, index: int = 0) -> str:
                                     for i, c in enumerate(row)) + "</tr>" for row in block.rows)
     caption = f'<p class="small">{_e(block.caption)}</p>' if block.caption else ""
     empty = f'<tr><td colspan="{len(block.columns)}"><i>None</i></td></tr>' if not block.rows else ""
-    return (f'{caption}<table width="100%" border="1" cellspacing="0" cellpadding="7" '
+    return (f'{caption}<table width="100%" border="1" cellspacing="0" cellpadding="2" '
             f'style="border-collapse: collapse; border-color: #999;"><tr>{head}</tr>{body}{empty}</table>')
 
 

@@ -13,7 +13,7 @@ import math
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
-from pcn_assistant.core.plain_names import wrap_label
+from pcn_assistant.core.plain_names import short_date_label, wrap_label
 from pcn_assistant.services.reports import ReportChart
 
 INK = QColor("#000000")
@@ -179,15 +179,18 @@ def _draw_lines(painter: QPainter, body: QRectF, chart: ReportChart, line: float
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _number(tick * step))
     count = len(chart.categories)
     gap = plot.width() / max(count - 1, 1)
-    widest = max((metrics.horizontalAdvance(c) for c in chart.categories), default=line) + line * 0.8
+    labels = [short_date_label(c) for c in chart.categories]
+    widest = max((metrics.horizontalAdvance(c) for c in labels), default=line) + line * 1.2
     every = max(1, math.ceil(widest / max(gap, 1)))  # label only as many categories as fit whole
     painter.setPen(INK)
-    for i, category in enumerate(chart.categories):
+    for i, label in enumerate(labels):
         if i % every == 0:
             x = plot.left() + i * gap
             left = min(max(x - widest / 2, body.left()), body.right() - widest)  # never off the page
+            if i and left < x - widest / 2:
+                continue
             painter.drawText(QRectF(left, plot.bottom() + line * 0.3, widest, line),
-                             Qt.AlignmentFlag.AlignHCenter, category)
+                             Qt.AlignmentFlag.AlignHCenter, label)
     for index, (_name, values) in enumerate(chart.series):
         path, started = QPainterPath(), False
         points = []

@@ -38,7 +38,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView, QToolTip
 
-from pcn_assistant.core.plain_names import abbreviate, wrap_label
+from pcn_assistant.core.plain_names import short_date_label, wrap_label
 
 PATTERNS = (Qt.BrushStyle.SolidPattern, Qt.BrushStyle.BDiagPattern, Qt.BrushStyle.Dense4Pattern,
             Qt.BrushStyle.CrossPattern, Qt.BrushStyle.FDiagPattern, Qt.BrushStyle.Dense6Pattern,
@@ -50,7 +50,6 @@ LABEL_CHARS = 18  # category names wrap at about this, on up to two lines; the f
 LABEL_LINES = 2
 ROW_PIXELS = 40  # height per category of a horizontal bar chart, so no axis label is elided
 LINE_LABELS = 4  # at most this many category labels under a line chart
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COLUMN_MAX = 280  # table columns fit their content up to this, then wrap
 
 
@@ -154,16 +153,6 @@ def axis_label(category: str) -> str:
     return html.escape(wrap_label(category, LABEL_CHARS, LABEL_LINES)).replace("\n", "<br>")
 
 
-def date_label(category: str) -> str:
-    """"2026-03-02" as "2 Mar 26" and "2026-03" as "Mar 2026": short enough never to be cut."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", category)
-    if not match:
-        return abbreviate(category, 12)
-    year, month, day = match.groups()
-    name = MONTHS[int(month) - 1]
-    return f"{int(day)} {name} {year[2:]}" if day else f"{name} {year}"
-
-
 def _unique(labels: list[str]) -> list[str]:
     """Category axes merge equal labels, so shortened names that collide get a number."""
     seen: dict[str, int] = {}
@@ -190,7 +179,7 @@ def _x_axis(categories: list[str]) -> tuple[QAbstractAxis, list[float]]:
     axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
     step = max(1, -(-len(categories) // LINE_LABELS))
     for i in range(0, len(categories), step):
-        axis.append(date_label(categories[i]), i)
+        axis.append(short_date_label(categories[i]), i)
     axis.setRange(0, max(len(categories) - 1, 1))
     return axis, [float(i) for i in range(len(categories))]
 

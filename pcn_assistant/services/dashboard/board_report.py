@@ -51,9 +51,9 @@ def column_widths(columns: list[str], rows: list[list[str]]) -> tuple[int, ...]:
     for index, name in enumerate(columns):
         longest_word = max((len(word) for word in name.split()), default=1)
         longest_value = max((len(row[index]) for row in rows), default=1)
-        weights.append(min(max(longest_word + 1, longest_value + 1, 5), 34))
+        weights.append(min(max(longest_word, longest_value) + 3, 34))  # 3: the cell's padding
     total = sum(weights)
-    widths = [max(int(100 * w / total), 6) for w in weights]
+    widths = [max(int(100 * w / total), 7) for w in weights]
     widths[0] += 100 - sum(widths)
     return tuple(widths)
 
@@ -75,6 +75,10 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
             chart = report_chart(table)
             if chart is not None:
                 part.chart(chart)
+            if chart is not None and chart.kind != "line" and len(table.columns) == 1 + len(table.value_columns):
+                if table.note:  # every number is written on its bar: the chart is the table
+                    part.paragraph(table.note, "small")
+                continue
             if chart is not None and chart.kind == "line" and len(table.rows) > LATEST_ROWS:
                 part.paragraph(f"{table.title}: every figure is in the dashboard workbook (Excel export).", "small")
                 continue
