@@ -110,3 +110,15 @@ def test_demo_builds_into_a_fresh_file_with_progress(qtbot, monkeypatch):
         for path in (first, second):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def test_a_single_series_chart_names_what_it_plots(qtbot):
+    from PySide6.QtCharts import QValueAxis
+
+    from pcn_assistant.gui.widgets.table_chart import make_chart_view
+
+    view = make_chart_view("Wellbeing", "bar", ["Mental wellbeing (SWEMWBS)", "Life satisfaction (ONS4)"],
+                           {"% improved": [68.8, 79.8]}, show_title=False)
+    qtbot.addWidget(view)
+    axis = next(a for a in view.chart().axes() if isinstance(a, QValueAxis))
+    assert axis.titleText() == "% improved"

@@ -86,6 +86,12 @@ def make_chart_view(title: str, kind: str, categories: list[str], series: dict[s
         axis.setLabelsFont(small)
         if isinstance(axis, QValueAxis):
             axis.applyNiceNumbers()
+    if len(series) == 1:  # no legend for one series: the value axis says what is plotted
+        value_axes = [a for a in chart.axes() if isinstance(a, QValueAxis)]
+        for axis in value_axes:
+            axis.setTitleText(next(iter(series)))
+            axis.setTitleBrush(palette.brush(QPalette.ColorRole.Text))
+            axis.setTitleFont(small)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     rows = len(categories) * (1 if kind in ("stacked", "line") else max(len(series), 1))
