@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
@@ -142,7 +143,7 @@ class CaseloadArea(QWidget):
             item = self.worklist_list.item(row)
             wl = worklists.worklists()[row]
             item.setText(f"{self._title(wl)}  ({counts[wl.key]:,})")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._title(wl)}: {counts[wl.key]} people")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._title(wl)}: {plural(counts[wl.key], 'person', 'people')}")
         self._reload_rows()
         if self.tabs.currentIndex() == 1:
             self.refresh_coordinators()

@@ -291,5 +291,5 @@ class DirectoryArea(QWidget):
         self._task = run_task(lambda: export_directory(self.ctx.db, self.ctx.actor, path, fmt), parent=self,
                               title="Exporting the directory",
                               on_success=lambda r: QMessageBox.information(
-                                  self, "Directory exported", f"{r.services} services written to {r.path}"),
+                                  self, "Directory exported", f"{plural(r.services, 'service')} written to {r.path}"),
                               on_failure=lambda error: warn(self, "Export not done", error))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core.conditions import conditions
-from pcn_assistant.core.plain_names import counts_text, term_note
+from pcn_assistant.core.plain_names import counts_text, plural, term_note
 from pcn_assistant.core.risk import load_model
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
@@ -310,7 +310,7 @@ class FindPeopleArea(QWidget):
         tiers = result.tiers
         QMessageBox.information(
             self, "Risk stratification",
-            f"Assessed {result.assessed:,} people ({result.changed:,} changed) in {result.duration_s:.1f} s.\n"
+            f"Assessed {plural(result.assessed, 'person', 'people')} ({result.changed:,} changed) in {result.duration_s:.1f} s.\n"
             f"Tier 3: {tiers['3']:,}   Tier 2: {tiers['2']:,}   Tier 1: {tiers['1']:,}")
 
     def _failed(self, error: BaseException) -> None:
@@ -378,6 +378,6 @@ class FindPeopleArea(QWidget):
         self.export_button.setEnabled(True)
         QMessageBox.information(
             self, "Export list",
-            f"Wrote {result.rows:,} people to {result.path}.\n\nThe file holds NHS numbers: store it "
+            f"Wrote {plural(result.rows, 'person', 'people')} to {result.path}.\n\nThe file holds NHS numbers: store it "
             "securely. The score ranks people for review; it is not a diagnosis, and the weights are "
             "for local clinical review.")

@@ -106,7 +106,7 @@ class OverviewModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return format_number(funnel.comparator, definition)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"PCN value (pooled over {funnel.practices} practices), {definition.name}, "
+                return (f"PCN value (pooled over {plural(funnel.practices, 'practice')}), {definition.name}, "
                         f"{self.period}: {format_number(funnel.comparator, definition)} {definition.unit}")
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return Qt.AlignmentFlag.AlignCenter
@@ -336,9 +336,9 @@ class VariationArea(QWidget):
 
     def _exported(self, result) -> None:  # noqa: ANN001
         self.export_button.setEnabled(True)
-        self.status.setText(f"Workbook written to {result.path} ({result.rows} rows).")
+        self.status.setText(f"Workbook written to {result.path} ({plural(result.rows, 'row')}).")
         QMessageBox.information(self, "Variation audit exported",
-                                f"Saved {result.path.name}: {len(result.sheets)} sheets, {result.rows} rows.")
+                                f"Saved {result.path.name}: {plural(len(result.sheets), 'sheet')}, {plural(result.rows, 'row')}.")
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)

@@ -21,6 +21,7 @@ from pcn_assistant import __version__
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock
 from pcn_assistant.core.nhs_number import format_334
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.caseload.common import today
@@ -246,7 +247,7 @@ def _methods_sheet(workbook, actor: Actor, made: datetime, rows: int,  # noqa: A
         ("What this is", "The caseload of social prescribing link workers and care coordinators: "
                          "one row per episode (a period on a caseload, from referral to closure)."),
         ("Made", f"{made:%d-%b-%Y %H:%M} by {actor.name} with PCN Assistant {__version__}"),
-        ("Rows", f"{rows:,} episodes"),
+        ("Rows", plural(rows, "episode")),
         ("Coordinator", coordinator or "All coordinators"),
         ("Status", shown),
         ("Statuses", "Identified → contacted → assessed → active → closed. Dates are the day each "

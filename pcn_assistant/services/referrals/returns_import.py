@@ -72,7 +72,7 @@ class ReturnsImportResult:
         if self.refused:
             return f"refused: {plural(len(self.errors), 'problem')}; nothing was changed"
         steps = sum(len(c.steps) for c in self.applied)
-        return f"{len(self.applied)} referrals updated ({steps} changes), {self.unchanged} unchanged"
+        return f"{plural(len(self.applied), 'referral')} updated ({plural(steps, 'change')}), {self.unchanged} unchanged"
 
     def to_json(self) -> dict:
         data = asdict(self)
