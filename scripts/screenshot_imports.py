@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QTimer
 
+from pcn_assistant.core import clock
 from pcn_assistant.gui.app import build_main_window
 from pcn_assistant.services.database import open_database
-from pcn_assistant.services.demo import DEMO_TODAY
 from pcn_assistant.services.demo.population import generate_population
 from pcn_assistant.services.patient_import import ImportOptions, import_patients, inspect_file
 from pcn_assistant.services.security import LOCAL_ADMIN
@@ -31,7 +31,7 @@ COLUMNS = {
 
 
 def messy_extract(folder: Path) -> Path:
-    people = generate_population(np.random.default_rng(11), [("Y90001", 1.0, 0)], 400, DEMO_TODAY)
+    people = generate_population(np.random.default_rng(11), [("Y90001", 1.0, 0)], 400, clock.today())
     frame = people[list(COLUMNS)].rename(columns=COLUMNS).astype(object)
     frame["Date of Birth"] = [d.strftime("%d-%b-%Y") for d in people["date_of_birth"]]
     frame["Gender"] = people["sex"].map({"F": "Female", "M": "Male", "U": "Unknown"})

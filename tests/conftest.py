@@ -30,7 +30,8 @@ from pcn_assistant.store.engine import Database  # noqa: E402
 
 POSTGRES_ENV = "PCN_TEST_POSTGRES_URL"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
+REFERENCE_ENV = "PCN_TEST_REFERENCE"  # where a clone keeps the reference data (README: Reference data)
+SHARED_REFERENCE = Path(os.environ.get(REFERENCE_ENV) or PROJECT_ROOT.parent / "shared" / "reference")
 
 
 def postgres_url() -> str | None:
@@ -116,5 +117,6 @@ def demo_db(small_demo_file, tmp_path) -> Database:
 @pytest.fixture
 def shared_reference() -> Path:
     if not SHARED_REFERENCE.is_dir():
-        pytest.skip("../shared/reference is not present in this checkout")
+        pytest.skip(f"reference data not found at {SHARED_REFERENCE}: see 'Reference data for the tests' "
+                    f"in the README (or set {REFERENCE_ENV})")
     return SHARED_REFERENCE

@@ -11,6 +11,7 @@ from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services.caseload import contacts, episodes, plans
 from pcn_assistant.services.caseload.export import export_caseload
+from pcn_assistant.services.security import LOCAL_ADMIN
 from pcn_assistant.store.models import AuditEvent
 
 
@@ -32,7 +33,7 @@ def caseload(db):
 
 def test_workbook_has_frozen_header_filters_nhs_334_dates_and_methods(caseload, tmp_path):
     out = tmp_path / "mdt.xlsx"
-    result = export_caseload(caseload, SAM, out)
+    result = export_caseload(caseload, SAM, out, everyone=True)
     assert result.rows == 3 and out.exists() and not list(tmp_path.glob(".*partial"))
     book = load_workbook(out)
     sheet = book["Caseload"]
@@ -55,7 +56,7 @@ def test_workbook_has_frozen_header_filters_nhs_334_dates_and_methods(caseload, 
 
 def test_filters_and_refusals(caseload, tmp_path):
     assert export_caseload(caseload, SAM, tmp_path / "s.xlsx", coordinator="sam", status="open").rows == 1
-    assert export_caseload(caseload, SAM, tmp_path / "c.xlsx", status="closed").rows == 1
+    assert export_caseload(caseload, SAM, tmp_path / "c.xlsx", status="closed", everyone=True).rows == 1
     with pytest.raises(InvalidInput, match="Unknown status"):
         export_caseload(caseload, SAM, tmp_path / "x.xlsx", status="pending")
     with pytest.raises(InvalidInput, match=".xlsx"):
@@ -88,11 +89,37 @@ def test_cli_export(caseload, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PCN_ASSISTANT_PASSWORD", "a-long-test-password")
     out = tmp_path / "cli.xlsx"
     code = main(["--database", database, "--user", "sam", "caseload", "export", "--out", str(out),
-                 "--status", "open"])
+                 "--status", "open", "--all"])
     assert code == 0 and "Wrote 2 episodes" in capsys.readouterr().out
     assert load_workbook(out)["Caseload"].max_row == 3
+    code = main(["--database", database, "--user", "sam", "caseload", "export", "--out", str(out)])
+    assert code == 0 and "Wrote 2 episodes" in capsys.readouterr().out  # sam's own two
+    assert {r[5] for r in load_workbook(out)["Caseload"].iter_rows(min_row=2, values_only=True)} == {"sam"}
     with pytest.raises(SystemExit) as usage:
         main(["--database", database, "--user", "sam", "caseload", "export", "--out", str(out), "--status", "bogus"])
     assert usage.value.code == 2
     assert main(["--database", database, "--user", "sam", "caseload", "worklists", "--json"]) == 0
     assert '"caseload": 2' in capsys.readouterr().out
+
+
+def test_link_workers_default_export_is_their_own_caseload(caseload, tmp_path):
+    mine = export_caseload(caseload, SAM, tmp_path / "mine.xlsx")
+    assert mine.rows == 2
+    coordinators = {r[5] for r in load_workbook(mine.path)["Caseload"].iter_rows(min_row=2, values_only=True)}
+    assert coordinators == {"sam"}
+    methods = " ".join(str(v) for r in load_workbook(mine.path)["Methods"].iter_rows(values_only=True)
+                       for v in r if v)
+    assert "All coordinators" not in methods
+    assert export_caseload(caseload, SAM, tmp_path / "all.xlsx", everyone=True).rows == 3
+    assert export_caseload(caseload, LOCAL_ADMIN, tmp_path / "pm.xlsx").rows == 3  # not a link worker
+
+
+def test_caseload_workbook_prints_landscape_fit_to_width_with_header_and_marking(caseload, tmp_path):
+    sheet = load_workbook(export_caseload(caseload, SAM, tmp_path / "p.xlsx").path)["Caseload"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == "9"  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0  # 1 is the default
+    assert sheet.print_title_rows.replace("$", "") == "1:1"
+    footer = sheet.oddFooter
+    assert "OFFICIAL-SENSITIVE" in (footer.right.text or "") and "&D" in (footer.left.text or "")

@@ -50,7 +50,7 @@ def test_activity(small_pcn):
     assert people["sam"]["Overdue reviews"] == 1 and people["priya"]["Overdue reviews"] == 0
     headlines = " ".join(d.section("activity").headlines)
     assert "Median 6.5 days from referral to first contact" in headlines
-    assert "2 episodes" in headlines and "1 open episodes are past" in headlines
+    assert "2 episodes" in headlines and "1 open episode is past its review date" in headlines
 
 
 def test_referrals(small_pcn):
@@ -64,13 +64,13 @@ def test_referrals(small_pcn):
     assert outcomes == {"Accepted": 1, "Declined": 0, "Attended": 0, "Did not attend": 0, "Completed": 1}
     full = _rows(d, "referrals", "full_services")
     assert list(full) == ["Walking group"] and full["Walking group"]["In use"] == 1
-    assert any("1 sent referrals have had no reply" in h for h in d.section("referrals").headlines)
+    assert any("1 sent referral has had no reply" in h for h in d.section("referrals").headlines)
 
 
 def test_outcomes_use_only_complete_pairs(small_pcn):
     d = build_dashboard(small_pcn, LOCAL_ADMIN, period="2026-Q3", today=TODAY)
     rows = _rows(d, "outcomes", "paired_change")
-    sw = rows["SWEMWBS metric score"]
+    sw = rows["Mental wellbeing (SWEMWBS)"]
     assert sw["Pairs"] == 2
     assert sw["Mean change"] == pytest.approx((25.03 - 19.25 + 19.25 - 15.32) / 2, abs=0.01)
     reference = stats.ttest_rel([25.03, 19.25], [19.25, 15.32]).confidence_interval(0.95)
@@ -78,9 +78,9 @@ def test_outcomes_use_only_complete_pairs(small_pcn):
     assert sw["Upper 95%"] == pytest.approx(reference.high, abs=0.01)
     assert sw["% improved"] == 100.0
     assert sw["Excluded (no complete pair)"] == 1  # a5: follow-up incomplete
-    anxiety = next(v for k, v in rows.items() if k.startswith("ONS4 Anxiety"))
+    anxiety = next(v for k, v in rows.items() if k.startswith("Anxiety") and k.endswith("(ONS4)"))
     assert anxiety["Mean change"] == -4 and anxiety["% improved"] == 100.0  # a fall is an improvement
-    happiness = next(v for k, v in rows.items() if k.startswith("ONS4 Happiness"))
+    happiness = next(v for k, v in rows.items() if k.startswith("Happiness") and k.endswith("(ONS4)"))
     assert happiness["Mean change"] == 0 and happiness["% improved"] == 0.0
 
 
@@ -152,3 +152,37 @@ def test_stats_json_counts_open_and_closed_episodes(small_pcn):
     from pcn_assistant.services.stats import database_stats
 
     assert database_stats(small_pcn)["caseload"] == {"open": 3, "closed": 2}
+
+
+def test_equity_compares_with_the_eligible_adults_not_children(small_pcn):
+    with small_pcn.transaction() as session:
+        from datetime import date
+
+        from pcn_assistant.store.models import Patient
+
+        practice_id = session.query(Patient.practice_id).first()[0]
+        for i in range(40):  # a big registered child population the adult service never sees
+            session.add(Patient(nhs_number=f"99912{i:05d}", practice_id=practice_id, given_name="Child",
+                                family_name="Test", given_name_lc="child", family_name_lc="test",
+                                date_of_birth=date(2015, 1, 1), sex="F", registration_status="registered"))
+    d = build_dashboard(small_pcn, LOCAL_ADMIN, period="2026-Q3", today=TODAY)
+    age = _rows(d, "equity", "equity_age")
+    assert "0-17" not in age
+    assert not any("0-17" in h for h in d.section("equity").headlines)
+    assert sum(row["% of list"] for row in age.values()) == pytest.approx(100, abs=0.5)
+    assert any("aged 18 and over" in note for note in d.section("equity").method_notes)
+
+
+def test_outcomes_chart_says_what_it_plots_and_explains_the_measures(small_pcn):
+    d = build_dashboard(small_pcn, LOCAL_ADMIN, period="2026-Q3", today=TODAY)
+    table = d.section("outcomes").table("paired_change")
+    assert table.value_columns == ["% improved"] and "% of people who improved" in table.title
+    assert "SWEMWBS: the Short Warwick-Edinburgh Mental Wellbeing Scale" in table.note
+    assert "ONS4: the Office for National Statistics' four personal wellbeing questions" in table.note
+
+
+def test_headlines_use_correct_plurals(small_pcn):
+    d = build_dashboard(small_pcn, LOCAL_ADMIN, period="2026-Q3", today=TODAY)
+    text = " ".join(h for s in d.sections for h in s.headlines)
+    for wrong in ("1 open episodes", "1 sent referrals", "1 services", "1 providers", "1 people", "(s)"):
+        assert wrong not in text, wrong

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from pcn_assistant.core import nhs_number
-from pcn_assistant.services.demo import DEMO_TODAY, DemoContext
+from pcn_assistant.core import clock, nhs_number
+from pcn_assistant.services.demo import DemoContext
 from pcn_assistant.services.demo.patients import demo_population
 from pcn_assistant.store.models import Patient, PatientCondition, Practice
 
@@ -28,7 +28,7 @@ def test_nhs_numbers_valid_unique_and_in_test_range():
 
 def test_age_sex_and_deprivation_look_like_a_northern_coastal_list():
     frame = _population(patients=40_000)
-    age = (pd.Timestamp(DEMO_TODAY) - pd.to_datetime(frame["date_of_birth"])).dt.days / 365.25
+    age = (pd.Timestamp(clock.today()) - pd.to_datetime(frame["date_of_birth"])).dt.days / 365.25
     assert 0.20 < (age >= 65).mean() < 0.28  # England ~19%, coastal towns older
     assert 0.02 < (age >= 85).mean() < 0.05
     assert (age < 120).all() and (age >= 0).all()
@@ -41,7 +41,7 @@ def test_age_sex_and_deprivation_look_like_a_northern_coastal_list():
 
 def test_condition_prevalence_is_realistic():
     frame = _population(patients=40_000)
-    age = (pd.Timestamp(DEMO_TODAY) - pd.to_datetime(frame["date_of_birth"])).dt.days / 365.25
+    age = (pd.Timestamp(clock.today()) - pd.to_datetime(frame["date_of_birth"])).dt.days / 365.25
     assert 0.13 < frame["hypertension"].mean() < 0.22  # QOF ~14%, older list
     assert 0.05 < frame["diabetes"].mean() < 0.11
     assert 0.015 < frame["atrial_fibrillation"].mean() < 0.04

@@ -157,12 +157,12 @@ def test_sigkill_midway_leaves_the_database_as_it_was(tmp_path):
     """A killed import (power cut, task manager) must leave no half-written rows."""
     import numpy as np
 
-    from pcn_assistant.services.demo import DEMO_TODAY
+    from pcn_assistant.core import clock
     from pcn_assistant.services.demo.population import generate_population
     from pcn_assistant.services.patient_import import ImportOptions, import_patient_frame
     from pcn_assistant.services.security import LOCAL_ADMIN
 
-    people = generate_population(np.random.default_rng(5), [("Y90001", 1.0, 0), ("Y90002", 1.0, 0)], 40_000, DEMO_TODAY)
+    people = generate_population(np.random.default_rng(5), [("Y90001", 1.0, 0), ("Y90002", 1.0, 0)], 40_000, clock.today())
     path = tmp_path / "pcn.db"
     db = open_database(path)
     add_practices(db)

@@ -73,7 +73,11 @@ def test_directory_search_and_manual_add(qtbot, world_ctx, monkeypatch):
     assert created["id"] and area.count_label.text() == "4 services"
     area.stale_check.setChecked(True)
     assert area.count_label.text() == "1 service"  # the new one has never been verified
-    assert area.model.data(area.model.index(0, 4)) == "never (stale)"
+    from pcn_assistant.gui.areas.directory import COLUMN_ORDER
+
+    assert area.model.data(area.model.index(0, COLUMN_ORDER.index("last_verified"))) == "never (stale)"
+    assert COLUMN_ORDER.index("categories") == 1  # on screen, beside the name
+    assert area.model.data(area.model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "Seafront Litter Pickers"
 
 
 def test_service_dialog_refusal_keeps_the_dialog_open(qtbot, world_ctx):

@@ -171,4 +171,4 @@ def test_returns_commands(db, loop, tmp_path, capsys, monkeypatch):
     assert report["refused"] and "in the future" in report["errors"][0]
     _fill(path, {refs[0].reference: {"Status date": datetime(2026, 10, 2)}})
     assert main(["--database", str(db.file_path), "import", "returns", path]) == 0
-    assert "1 referrals updated" in capsys.readouterr().out
+    assert "1 referral updated" in capsys.readouterr().out

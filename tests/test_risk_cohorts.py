@@ -127,12 +127,15 @@ def test_export_xlsx_with_about_sheet(db, ranked, tmp_path):
     book = openpyxl.load_workbook(out)
     sheet = book["Risk list"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:K4"
-    assert [c.value for c in sheet[1]][:3] == ["nhs_number", "practice_code", "age"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["NHS number", "Practice", "Age"] and not any("_" in h for h in header)
+    assert "Frailty score (eFI)" in header
     assert sheet.max_row == 4 and sheet["A2"].value == "9990000018" and sheet["I2"].value == 3
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
     assert "not a diagnosis" in about["Not a diagnosis"]
     assert "local clinical review" in about["Important"]
     assert about["Selection"] == "tier 3" and about["Model"] == "ppcs-1 v1.0"
+    assert "efi_score" in about["Frailty score (eFI)"]  # the technical name stays on the About sheet
 
 
 def test_export_before_any_stratification_is_refused(db, tmp_path):

@@ -62,7 +62,7 @@ def test_filters_and_worklists_change_the_list(qtbot, demo_db):
     area.tier.setCurrentIndex(area.tier.findText("Tier 3: case management"))
     assert all(area.model.row_object(r).tier == 3 for r in range(area.model.rowCount()))
     area.tier.setCurrentIndex(0)
-    area.efi.setCurrentIndex(area.efi.findText("eFI not applicable (under 65)"))
+    area.efi.setCurrentIndex(area.efi.findText("Frailty not applicable (under 65)"))
     assert area.model.rowCount() > 0
     assert format_cohort_cell(area.model.row_object(0), "efi_score") == "not applicable"
     area.min_points.setValue(18)

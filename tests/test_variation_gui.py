@@ -39,6 +39,11 @@ def test_overview_and_funnel_for_the_latest_period(qtbot, demo_db):
     tooltip = model.data(harbour, Qt.ItemDataRole.ToolTipRole)
     assert "Y90001" in tooltip and "99.8% interval" in tooltip and "Worse 99.8%" in tooltip
     assert model.headerData(1, Qt.Orientation.Vertical) == "Harbour View Surgery (Y90001)"
+    assert model.headerData(0, Qt.Orientation.Horizontal).replace("\n", " ") == "Flu vaccination 65+"
+    assert "flu_65_plus" in model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    names = [area.indicator_list.item(i).text() for i in range(area.indicator_list.count())]
+    assert names[0] == "Flu vaccination 65+" and all(len(n) <= 31 for n in names)
+    assert "aged 65 and over" in area.indicator_list.item(0).toolTip()
 
     chart = area.funnel.chart()
     lines = [s for s in chart.series() if isinstance(s, QLineSeries) and not isinstance(s, QScatterSeries)]
@@ -75,7 +80,7 @@ def test_export_chosen_indicators(qtbot, demo_db, tmp_path, monkeypatch, quiet_b
     qtbot.waitUntil(lambda: bool(quiet_boxes), timeout=30_000)
     assert quiet_boxes[0][0] == "info"
     book = load_workbook(tmp_path / "gui-audit.xlsx")
-    assert book.sheetnames == ["Summary", "flu_65_plus", "Data", "Methods", "Chart data"]
+    assert book.sheetnames == ["Summary", "Flu vaccination 65+", "Data", "Methods", "Chart data"]
 
 
 def test_practice_manager_sees_and_exports_own_practice(qtbot, demo_db, tmp_path, monkeypatch, quiet_boxes):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pcn_assistant import __version__
 from pcn_assistant.cli import main
+from pcn_assistant.core.plain_names import indicator_short_name
 from pcn_assistant.services.security import LOCAL_ADMIN, PRACTICE_MANAGER, Actor
 from pcn_assistant.services.variation import COLUMNS, compute_variation, export_variation
 from pcn_assistant.services.variation.palette import LOOKS
@@ -33,7 +34,7 @@ def test_sheets_and_data_sheet_identical_to_compute(exported):
     db, path, result = exported
     book = load_workbook(path)
     frame = compute_variation(db, LOCAL_ADMIN).frame
-    indicator_sheets = list(dict.fromkeys(frame["indicator_code"]))
+    indicator_sheets = [indicator_short_name(code) for code in dict.fromkeys(frame["indicator_code"])]
     assert book.sheetnames == ["Summary", *indicator_sheets, "Data", "Methods", "Chart data"]
     assert book["Chart data"].sheet_state == "hidden"
     assert result.sheets == ["Summary", *indicator_sheets, "Data", "Methods"] and result.rows == len(frame)
@@ -55,7 +56,8 @@ def test_summary_colours_symbols_legend_and_layout(exported):
     summary = load_workbook(path)["Summary"]
     headers = [c.value for c in summary[6]]
     assert headers[:3] == ["Period", "Practice code", "Practice name"]
-    flu_column = headers.index("Flu vaccination uptake: aged 65 and over (%)") + 1
+    flu_column = headers.index("Flu vaccination 65+") + 1
+    assert "Flu vaccination uptake: aged 65 and over (%)" in summary.cell(6, flu_column).comment.text
     rows = {(r[0].value, r[1].value): r for r in summary.iter_rows(min_row=7)}
     harbour = rows[(LATEST, "Y90001")][flu_column - 1]  # the demo's genuine low outlier
     worse = LOOKS["Worse 99.8%"]
@@ -77,7 +79,7 @@ def test_summary_colours_symbols_legend_and_layout(exported):
 def test_indicator_sheet_table_and_native_funnel_charts(exported):
     _db, path, _result = exported
     book = load_workbook(path)
-    sheet = book["flu_65_plus"]
+    sheet = book["Flu vaccination 65+"]
     assert [c.value for c in sheet[5]][:6] == ["Period", "Practice code", "Practice name", "Numerator",
                                                "Denominator", "Value"]
     first = [c for c in sheet[6]]
@@ -129,7 +131,7 @@ def test_practice_manager_exports_own_practice_against_pcn(demo_db, tmp_path):
     assert {row[0] for row in _rows(book["Data"], 2)} == {"Y90003"}
     summary_codes = {row[1] for row in _rows(book["Summary"], 7)}
     assert summary_codes == {"PCN", "Y90003"}
-    chart = book["flu_65_plus"]._charts[0]
+    chart = book["Flu vaccination 65+"]._charts[0]
     assert [s.tx.v for s in chart.series][5:] == ["Y90003"] and chart.series[5].marker.size == 11
     whole = compute_variation(demo_db, LOCAL_ADMIN).frame
     pcn_value = whole[(whole["indicator_code"] == "flu_65_plus") & (whole["period"] == LATEST)]["comparator"].iloc[0]
@@ -157,6 +159,22 @@ def test_cli_export(demo_db, tmp_path, capsys):
             del os.environ["PCN_ASSISTANT_PASSWORD"]
     assert code == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["rows"] == 6 and report["sheets"] == ["Summary", "bowel_60_74", "Data", "Methods"]
-    assert len(load_workbook(out)["bowel_60_74"]._charts) == 1
+    assert report["rows"] == 6 and report["sheets"] == ["Summary", "Bowel screening 60-74", "Data", "Methods"]
+    assert len(load_workbook(out)["Bowel screening 60-74"]._charts) == 1
     assert main(["--database", target, "variation", "export", "--out", str(tmp_path / "x.csv")]) in (3, 5)
+
+
+def test_sheet_names_and_headers_are_plain_names_and_summary_prints_on_a4(exported):
+    _db, path, _result = exported
+    book = load_workbook(path)
+    raw_codes = {"flu_65_plus", "mmr1_24m", "ae_attendances", "smi_health_checks"}
+    assert not raw_codes & set(book.sheetnames)
+    assert {"Flu vaccination 65+", "MMR first dose by age 2", "A&E attendances"} <= set(book.sheetnames)
+    summary = book["Summary"]
+    headers = [c.value for c in summary[6]][3:]
+    assert headers and not any("_" in h for h in headers)
+    assert all(len(h) <= 31 for h in headers)
+    widths = [summary.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQR"]
+    assert sum(widths) <= 200  # about 78% scale on A4 landscape: still readable
+    assert summary.print_title_cols == "$A:$C" and str(summary.page_setup.paperSize) == summary.PAPERSIZE_A4
+    assert summary["A2"].alignment.wrap_text

@@ -90,7 +90,7 @@ class CaseloadPage(_CaseloadCase):
              (f"{CASELOAD}.worklists", ("worklists",)))
 
     def setup(self) -> None:
-        from pcn_assistant.services.demo import DEMO_TODAY
+        from pcn_assistant.core import clock
 
         self.db = open_db(self.env.datasets.demo_db(self.size))
         self.path = None
@@ -98,7 +98,7 @@ class CaseloadPage(_CaseloadCase):
         keys = [w.key for w in self.fns["worklists"]()]
         self.worklist = "tier3" if "tier3" in keys else "caseload"
         self.filter = self.fns["WorklistFilter"](practice_code="Y90002")
-        self.today = DEMO_TODAY
+        self.today = clock.today()
         self.rows = 0
 
     def run(self) -> None:

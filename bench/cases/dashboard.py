@@ -27,14 +27,14 @@ class DashboardReady(Case):
         return None
 
     def setup(self) -> None:
+        from pcn_assistant.core import clock
         from pcn_assistant.gui.context import AppContext
-        from pcn_assistant.services.demo import DEMO_TODAY
         from pcn_assistant.services.security import LOCAL_ADMIN
 
         self.app = self.env.qt_app()
         self.db = open_db(self.env.datasets.demo_db(self.size))
         self.ctx = AppContext(db=self.db, actor=LOCAL_ADMIN)
-        self.today = DEMO_TODAY  # the demo's activity is dated around it
+        self.today = clock.today()  # the demo's activity is dated around it
         self.area = None
         self.sections = 0
 

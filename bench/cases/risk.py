@@ -28,11 +28,11 @@ class Stratify(Case):
         return None
 
     def setup(self) -> None:
-        from pcn_assistant.services.demo import DEMO_TODAY
+        from pcn_assistant.core import clock
         from pcn_assistant.services.security import LOCAL_ADMIN
 
         self.actor = LOCAL_ADMIN
-        self.as_of = DEMO_TODAY
+        self.as_of = clock.today()
         self.source = self.env.datasets.working_copy(self.env.datasets.demo_db(self.size), "unstratified")
         _remove_assessments(self.source)
         self.db = None

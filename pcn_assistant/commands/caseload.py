@@ -15,6 +15,8 @@ def register(subparsers) -> None:  # noqa: ANN001
     out.add_argument("--out", required=True, help="the .xlsx file to write")
     add_force(out)
     out.add_argument("--coordinator", help="only this coordinator's episodes (login name)")
+    out.add_argument("--all", action="store_true", dest="everyone",
+                     help="every coordinator's episodes (a link worker gets their own caseload otherwise)")
     out.add_argument("--status", choices=export.STATUS_CHOICES,
                      help="only episodes in this status ('open' = any status but closed)")
     out.set_defaults(handler=run_export)
@@ -27,7 +29,7 @@ def register(subparsers) -> None:  # noqa: ANN001
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
     refuse_existing(args.out, args.force)
     result = export.export_caseload(ctx.db, ctx.actor, args.out, coordinator=args.coordinator,
-                                    status=args.status)
+                                    status=args.status, everyone=args.everyone)
     print(f"Wrote {result.rows:,} episodes to {result.path}")
     return 0
 

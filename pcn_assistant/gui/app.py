@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -123,12 +122,9 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     app = ensure_application()
     install_crash_handler()
     if demo:
-        from pcn_assistant.services.demo import create_demo_database
+        from pcn_assistant.gui.demo_build import build_demo_with_progress
 
-        target = database or str(Path(tempfile.gettempdir()) / "pcn-assistant-demo.db")
-        log.info("Building a demo database at %s", target)
-        create_demo_database(target).dispose()
-        database = target
+        database = build_demo_with_progress(database)
 
     def confirm(text: str) -> bool:
         return QMessageBox.question(None, "PCN Assistant: damaged database", text) == \

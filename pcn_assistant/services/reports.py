@@ -9,6 +9,7 @@ to the GP and the dashboard's board report all use it.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,7 +35,27 @@ class ReportTable:
     widths: tuple[int, ...] = ()  # per cent of the page width; empty = even
 
 
-Block = Paragraph | KeyValues | ReportTable
+@dataclass(frozen=True)
+class ReportChart:
+    """A chart the PDF writer draws as vectors (``gui/reports/charts.py``).
+
+    ``kind`` is "bar" (horizontal bars, one per category and series), "stacked" or
+    "line" (series over ordered categories such as months). Values of None are gaps.
+    """
+
+    title: str
+    kind: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | str | None, ...]], ...]  # "*": suppressed
+    unit: str = ""
+
+
+Block = Paragraph | KeyValues | ReportTable | ReportChart
+CHART_MARK = "\u2063chart:"  # invisible separators around the chart's number, replaced by the PDF writer
+
+
+def chart_mark(index: int) -> str:
+    return f"{CHART_MARK}{index}\u2063"
 
 
 @dataclass
@@ -52,6 +73,11 @@ class ReportSection:
         kept = tuple((k, v) for k, v in pairs if v)
         if kept:
             self.blocks.append(KeyValues(kept))
+        return self
+
+    def chart(self, chart: ReportChart) -> ReportSection:
+        if chart.categories and chart.series:
+            self.blocks.append(chart)
         return self
 
     def table(self, columns: list[str] | tuple[str, ...], rows: list, caption: str = "",
@@ -84,8 +110,9 @@ p.lead { font-size: 12pt; }
 p.small { font-size: 8pt; color: #333; }
 p.note { border: 1px solid #777; padding: 4pt; background-color: #f2f2f2; }
 p.emphasis { font-weight: bold; }
-td, th { padding: 2pt 4pt; vertical-align: top; }
-th { background-color: #e6e6e6; text-align: left; }
+td, th { vertical-align: top; padding-left: 9px; padding-right: 9px; }
+th { background-color: #e6e6e6; text-align: left; font-size: 8.5pt; }
+td.number, th.number { text-align: right; }
 td.key { font-weight: bold; }
 .reference { font-size: 16pt; font-weight: bold; text-align: right; }
 """
@@ -95,7 +122,13 @@ def _e(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def _block_html(block: Block) -> str:
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[-+]?[\d,]*\.?\d+%?|\*", text.strip()) is not None
+
+
+def _block_html(block: Block, index: int = 0) -> str:
+    if isinstance(block, ReportChart):
+        return f'<p class="chart">{chart_mark(index)}</p>'
     if isinstance(block, Paragraph):
         return f'<p class="{block.style}">{_e(block.text)}</p>'
     if isinstance(block, KeyValues):
@@ -104,11 +137,16 @@ def _block_html(block: Block) -> str:
         return f'<table width="100%" cellspacing="0">{rows}</table>'
     widths = block.widths or ()
     sizes = [f' width="{widths[i]}%"' if i < len(widths) else "" for i in range(len(block.columns))]
-    head = "".join(f"<th{size}>{_e(c)}</th>" for size, c in zip(sizes, block.columns, strict=True))
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+    numeric = [bool(block.rows) and all(_is_number(row[i]) or row[i] in ("", "-") for row in block.rows)
+               for i in range(len(block.columns))]
+    right = ' align="right"'
+    head = "".join(f"<th{size}{right if num else ''}>{_e(c)}</th>"
+                   for size, c, num in zip(sizes, block.columns, numeric, strict=True))
+    body = "".join("<tr>" + "".join(f"<td{right if numeric[i] else ''}>{_e(c)}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in block.rows)
     caption = f'<p class="small">{_e(block.caption)}</p>' if block.caption else ""
     empty = f'<tr><td colspan="{len(block.columns)}"><i>None</i></td></tr>' if not block.rows else ""
-    return (f'{caption}<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+    return (f'{caption}<table width="100%" border="1" cellspacing="0" cellpadding="2" '
             f'style="border-collapse: collapse; border-color: #999;"><tr>{head}</tr>{body}{empty}</table>')
 
 
@@ -124,7 +162,7 @@ def to_html(document: ReportDocument) -> str:
     for section in document.sections:
         style = ' style="page-break-before: always;"' if section.page_break_before else ""
         parts.append(f"<h2{style}>{_e(section.heading)}</h2>")
-        parts.extend(_block_html(block) for block in section.blocks)
+        parts.extend(_block_html(block, _chart_index(document, block)) for block in section.blocks)
     if document.footer or document.made_on:
         made = f"Made on {document.made_on:%d %B %Y}. " if document.made_on else ""
         parts.append(f'<p class="small">{_e(made + document.footer)}</p>')
@@ -146,9 +184,22 @@ def to_text(document: ReportDocument) -> str:
                 lines.append(block.text)
             elif isinstance(block, KeyValues):
                 lines += [f"{k}: {v}" for k, v in block.pairs]
+            elif isinstance(block, ReportChart):
+                lines.append(f"[Chart: {block.title}]")
             else:
                 lines.append(" | ".join(block.columns))
                 lines += [" | ".join(row) for row in block.rows]
     if document.footer:
         lines += ["", document.footer]
     return "\n".join(lines)
+
+
+def charts(document: ReportDocument) -> list[ReportChart]:
+    """Every chart in the document, in order (its number is its place in this list)."""
+    return [b for section in document.sections for b in section.blocks if isinstance(b, ReportChart)]
+
+
+def _chart_index(document: ReportDocument, block: Block) -> int:
+    if not isinstance(block, ReportChart):
+        return 0
+    return next(i for i, c in enumerate(charts(document)) if c is block)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock
 from pcn_assistant.core.person_record import HOUSEHOLD
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date, format_nhs_number
@@ -152,7 +153,7 @@ class CaseloadArea(QWidget):
             item = self.worklist_list.item(row)
             wl = worklists.worklists()[row]
             item.setText(f"{self._title(wl)}  ({counts[wl.key]:,})")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._title(wl)}: {counts[wl.key]} people")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self._title(wl)}: {plural(counts[wl.key], 'person', 'people')}")
         self._reload_rows()
         if self.tabs.currentIndex() == 1:
             self.refresh_coordinators()
@@ -221,7 +222,7 @@ class CaseloadArea(QWidget):
         self.export_button.setEnabled(False)
         self._task = run_task(
             lambda: export.export_caseload_steps(self.ctx.db, self.ctx.actor, path, coordinator=coordinator,
-                                                 status=export.OPEN),
+                                                 status=export.OPEN, everyone=coordinator is None),
             parent=self, title="Exporting the caseload", on_success=self._exported, on_failure=self._export_failed)
 
     def _exported(self, result: export.ExportResult) -> None:

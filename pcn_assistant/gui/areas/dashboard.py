@@ -125,8 +125,10 @@ def section_page(section: DashSection) -> QWidget:
         if table.chart and table.value_columns and table.rows:
             categories = [str(r[0]) for r in table.rows]
             series = {name: table.column(name) for name in table.value_columns}
-            row.addWidget(make_chart_view(table.title, table.chart, categories, series, show_title=False), 3)
-        row.addWidget(make_table_view(table.title, table.columns, table.rows), 4)
+            wide_table = len(table.columns) > 4  # a narrow table gives the chart more room for its labels
+            row.addWidget(make_chart_view(table.title, table.chart, categories, series, show_title=False),
+                          3 if wide_table else 4)
+        row.addWidget(make_table_view(table.title, table.columns, table.rows), 4 if len(table.columns) > 4 else 3)
         layout.addWidget(box)
         if table.note:
             note = QLabel(f"<i>{table.note}</i>")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core.directory import CATEGORIES, DAYS, REFERRAL_METHODS
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
 from pcn_assistant.gui.forms import child, embed_form
@@ -94,6 +95,22 @@ def detail_html(detail: edit.ServiceDetail) -> str:
     return "".join(parts)
 
 
+# Category next to the service name, so it is on screen without scrolling.
+COLUMN_ORDER = ("name", "categories", "organisation", "town", "days", "capacity", "last_verified", "cost",
+                "status")
+COLUMN_WIDTHS = (180, 170, 150, 100, 90, 150, 110, 60)
+
+
+class DirectoryTableModel(PagedTableModel):
+    """The paged service list, with each cell's full text as its tooltip."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            text = super().data(index, Qt.ItemDataRole.DisplayRole)
+            return text or None
+        return super().data(index, role)
+
+
 class DirectoryArea(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -122,8 +139,9 @@ class DirectoryArea(QWidget):
         for label, key in (("Any cost", None), ("Free", search.FREE), ("There is a charge", search.PAID)):
             self.cost_combo.addItem(label, key)
 
-        columns = [(c.key, c.header) for c in search.COLUMNS]
-        self.model = PagedTableModel(columns, self._fetch_page, self._count, format_service_cell, parent=self)
+        headers = {c.key: c.header for c in search.COLUMNS}
+        columns = [(key, headers[key]) for key in COLUMN_ORDER]
+        self.model = DirectoryTableModel(columns, self._fetch_page, self._count, format_service_cell, parent=self)
         self.model.sort_key = "name"
         self.table.setModel(self.model)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -131,7 +149,10 @@ class DirectoryArea(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((170, 145, 100, 85, 135, 190, 60, 200)):
+        # Two lines a row so long names wrap rather than end in "…"; every cell's full text is its tooltip.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
         child(self.form, QSplitter, "splitter").setSizes([740, 320])
 
@@ -255,7 +276,7 @@ class DirectoryArea(QWidget):
         lines = [f"{result.file_name} ({result.format}): {result.summary()}."]
         lines += [f"Closed: {c.name}" for c in result.closed[:10]]
         if result.problems:
-            lines.append(f"\n{len(result.problems)} record(s) refused:")
+            lines.append(f"\n{plural(len(result.problems), 'record')} refused:")
             lines += [f"• {p}" for p in result.problems[:15]]
         lines += [f"Note: {w}" for w in result.warnings[:5]]
         QMessageBox.information(self, "Directory imported", "\n".join(lines))
@@ -275,6 +296,6 @@ class DirectoryArea(QWidget):
                               parent=self,
                               title="Exporting the directory",
                               on_success=lambda r: QMessageBox.information(
-                                  self, "Directory exported", f"{r.services} services written to {r.path}"),
+                                  self, "Directory exported", f"{plural(r.services, 'service')} written to {r.path}"),
                               on_failure=on_failure_ask(self, lambda: self.export(fmt, path=path, force=True),
                                                         lambda error: warn(self, "Export not done", error)))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core.conditions import conditions
+from pcn_assistant.core.plain_names import counts_text, plural, term_note
 from pcn_assistant.core.risk import load_model
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui.context import AppContext
@@ -49,17 +50,22 @@ from pcn_assistant.services.risk.cohorts import (
 from pcn_assistant.services.security import CASELOAD_WRITE, EXPORT_IDENTIFIABLE, RISK_RUN
 
 COLUMNS = (
-    ("nhs_number", "NHS number"), ("name", "Name"), ("age", "Age"), ("practice", "Practice"),
-    ("tier", "Tier"), ("points", "Points"), ("change", "Change"), ("efi_score", "eFI"),
-    ("cms_score", "CMS"), ("reasons", "Why"),
+    ("nhs_number", "NHS number"), ("name", "Name"), ("age", "Age"), ("tier", "Tier"), ("points", "Points"),
+    ("reasons", "Why"), ("practice", "Practice"), ("change", "Change"), ("efi_score", "Frailty\n(eFI)"),
+    ("cms_score", "Multi-\nmorbidity"),
 )
-COLUMN_WIDTHS = (96, 150, 38, 60, 66, 50, 54, 86, 46)
+WHY_COLUMN = 5
+WHY_WIDTH = 300  # about two lines of reasons; the full list is the row's tooltip and in the panel
+# The technical term behind each plain column name, shown as the header's tooltip.
+COLUMN_TIPS = {"efi_score": term_note("eFI"), "cms_score": term_note("CMS"), "tier": term_note("tier"),
+               "points": term_note("ppcs-1"), "reasons": "Why the person scored as they did (full list on hover)"}
+COLUMN_MAX_WIDTH = 200  # other columns fit their content up to this
 TIERS = (("All tiers", ()), ("Tier 3: case management", (3,)), ("Tier 2: care coordination", (2,)),
          ("Tiers 2 and 3", (2, 3)), ("Tier 1: supported self-care", (1,)))
-EFI_OPTIONS = (("Any eFI", ()), ("eFI fit", ("fit",)), ("eFI mild", ("mild",)),
-               ("eFI moderate", ("moderate",)), ("eFI severe", ("severe",)),
-               ("eFI moderate or severe", ("moderate", "severe")),
-               ("eFI not applicable (under 65)", (NOT_APPLICABLE,)))
+EFI_OPTIONS = (("Any frailty", ()), ("Frailty: fit", ("fit",)), ("Frailty: mild", ("mild",)),
+               ("Frailty: moderate", ("moderate",)), ("Frailty: severe", ("severe",)),
+               ("Frailty: moderate or severe", ("moderate", "severe")),
+               ("Frailty not applicable (under 65)", (NOT_APPLICABLE,)))
 DEPRIVATION = (("Any deprivation", ()), ("IMD deciles 1-2 (most deprived)", (1, 2)),
                ("IMD deciles 3-4", (3, 4)), ("IMD deciles 5-6", (5, 6)), ("IMD deciles 7-8", (7, 8)),
                ("IMD deciles 9-10 (least deprived)", (9, 10)))
@@ -71,7 +77,7 @@ def format_cohort_cell(row: risk_service.CohortRow, key: str) -> str:
     if key == "tier":
         if row.tier is None:
             return "no tier"
-        return f"{row.tier} pinned" if row.pinned_reason else str(row.tier)
+        return f"{row.tier} (always)" if row.pinned_reason else str(row.tier)
     if key == "change":
         return "" if not row.change else f"{row.change:+d}"
     if key == "efi_score":
@@ -94,6 +100,12 @@ class CohortTableModel(PagedTableModel):
             row = self.row_object(index.row())
             return "\n".join(row.reasons) if row is not None and row.reasons else None
         return super().data(index, role)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMN_TIPS.get(COLUMNS[section][0])
+        return super().headerData(section, orientation, role)
 
 
 def enrol_function():  # noqa: ANN201 - caseload's enrol_patients, or None when absent
@@ -142,9 +154,11 @@ class FindPeopleArea(QWidget):
     def _fill_filters(self) -> None:
         model = load_model()
         self.statement.setText(
-            f"The priority score ({model.label}, 0-{model.max_points} points) <b>ranks people for review</b>. "
-            "It is not a diagnosis, and the weights are for local clinical review. The eFI applies "
-            "from age 65: under 65 it is \"not applicable\", never 0. Select a person to see why.")
+            f"The priority score (0-{model.max_points} points) <b>ranks people for review</b>. "
+            "It is not a diagnosis, and the weights are for local clinical review. The frailty score (eFI) "
+            "applies from age 65: under 65 it is \"not applicable\", never 0. Select a person to see why.")
+        self.statement.setToolTip(f"Scoring model {model.label}. {term_note('eFI')} {term_note('CMS')}")
+        self.efi.setToolTip(term_note("eFI"))
         with_caseload = caseload_available()
         self.worklist.addItem("Everyone registered (ranked)", None)
         for worklist in WORKLISTS.values():
@@ -178,13 +192,13 @@ class FindPeopleArea(QWidget):
         self.table.setModel(self.model)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(COLUMNS.index(("points", "Points")), Qt.SortOrder.AscendingOrder)
+        # Two lines a row, so "Why" wraps instead of ending in "…"; the full list is its tooltip.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setDefaultSectionSize(2 * self.fontMetrics().lineSpacing() + 8)
         try:
             from pcn_assistant.gui.person_record import attach_person_opener
 
@@ -247,15 +261,26 @@ class FindPeopleArea(QWidget):
             self.run_label.setText("Not yet stratified: press Run stratification.")
         else:
             tiers = run.tiers
-            self.run_label.setText(
-                f"Assessed {format_date(run.assessed_on)} with {run.model}: tier 3 {tiers['3']:,}, "
-                f"tier 2 {tiers['2']:,}, tier 1 {tiers['1']:,}")
+            self.run_label.setText(f"Assessed {format_date(run.assessed_on)}.  " + counts_text(
+                [("Tier 3", tiers["3"]), ("Tier 2", tiers["2"]), ("Tier 1", tiers["1"])]))
+            self.run_label.setToolTip(f"Scoring model {run.model}. {term_note('tier')}")
+        self.fit_columns()
         if total:
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
         else:
             self.panel.show_patient(None)
+
+    def fit_columns(self) -> None:
+        """Size each column to its content (up to a maximum); "Why" is wide and wraps onto two lines."""
+        for column in range(len(COLUMNS)):
+            if column == WHY_COLUMN:
+                self.table.setColumnWidth(column, WHY_WIDTH)
+                continue
+            self.table.resizeColumnToContents(column)
+            if self.table.columnWidth(column) > COLUMN_MAX_WIDTH:
+                self.table.setColumnWidth(column, COLUMN_MAX_WIDTH)
 
     def _count(self) -> int:
         return risk_service.count_cohort(self.ctx.db, self.ctx.actor, self.current_filter())
@@ -286,7 +311,7 @@ class FindPeopleArea(QWidget):
         tiers = result.tiers
         QMessageBox.information(
             self, "Risk stratification",
-            f"Assessed {result.assessed:,} people ({result.changed:,} changed) in {result.duration_s:.1f} s.\n"
+            f"Assessed {plural(result.assessed, 'person', 'people')} ({result.changed:,} changed) in {result.duration_s:.1f} s.\n"
             f"Tier 3: {tiers['3']:,}   Tier 2: {tiers['2']:,}   Tier 1: {tiers['1']:,}")
 
     def _failed(self, error: BaseException) -> None:
@@ -354,6 +379,6 @@ class FindPeopleArea(QWidget):
         self.export_button.setEnabled(True)
         QMessageBox.information(
             self, "Export list",
-            f"Wrote {result.rows:,} people to {result.path}.\n\nThe file holds NHS numbers: store it "
+            f"Wrote {plural(result.rows, 'person', 'people')} to {result.path}.\n\nThe file holds NHS numbers: store it "
             "securely. The score ranks people for review; it is not a diagnosis, and the weights are "
             "for local clinical review.")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import referral_lifecycle as life
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
 from pcn_assistant.gui.forms import child, embed_form
@@ -222,7 +223,7 @@ class ReferralsArea(QWidget):
             if not written:
                 QMessageBox.information(self, "Returns", "No referrals are open with any provider.")
                 return
-            lines = [f"{w.organisation}: {w.referrals} referrals" for w in written]
+            lines = [f"{w.organisation}: {plural(w.referrals, 'referral')}" for w in written]
             QMessageBox.information(self, "Returns workbooks written",
                                     f"{len(written)} workbooks in {folder}:\n" + "\n".join(lines[:20]))
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pcn_assistant.core import clock
+from pcn_assistant.core.plain_names import plural, wrap_label
 from pcn_assistant.gui.areas.variation_funnel import FunnelPlot, describe_row, format_number
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child, embed_form
@@ -77,9 +78,9 @@ class OverviewModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.codes):
             definition = self.result.indicators[self.codes[section]]
             if role == Qt.ItemDataRole.DisplayRole:
-                return definition.code
+                return wrap_label(definition.short_name, 16)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{definition.label}\n{definition.description}"
+                return f"{definition.label}\n{definition.description}\nCode: {definition.code}"
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.rows):
             code = self.rows[section]
             if role == Qt.ItemDataRole.DisplayRole:
@@ -105,7 +106,7 @@ class OverviewModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return format_number(funnel.comparator, definition)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"PCN value (pooled over {funnel.practices} practices), {definition.name}, "
+                return (f"PCN value (pooled over {plural(funnel.practices, 'practice')}), {definition.name}, "
                         f"{self.period}: {format_number(funnel.comparator, definition)} {definition.unit}")
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return Qt.AlignmentFlag.AlignCenter
@@ -233,7 +234,7 @@ class VariationArea(QWidget):
         self.indicator_list.blockSignals(True)
         self.indicator_list.clear()
         for code, definition in result.indicators.items():
-            item = QListWidgetItem(definition.name)
+            item = QListWidgetItem(definition.short_name)  # short enough to read whole; full name on hover
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setToolTip(f"{definition.label}\n{definition.description}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -251,6 +252,8 @@ class VariationArea(QWidget):
         if self.result is not None:
             for code in self.checked_codes():
                 self.funnel_combo.addItem(self.result.indicators[code].name, code)
+                self.funnel_combo.setItemData(self.funnel_combo.count() - 1, self.result.indicators[code].label,
+                                              Qt.ItemDataRole.ToolTipRole)
         index = self.funnel_combo.findData(current)
         self.funnel_combo.setCurrentIndex(max(index, 0))
         self.funnel_combo.blockSignals(False)
@@ -286,8 +289,9 @@ class VariationArea(QWidget):
         if not self.result.empty:
             suppressed = int(self.result.frame["suppressed"].sum())
             scope = (f"Practice {self.result.scope} against the PCN. " if self.result.scope else "")
-            self.status.setText(f"{scope}{len(self.model.rows) - 1} practices, {len(self.model.codes)} "
-                                f"indicators, period {period}. {suppressed} value(s) suppressed in all periods.")
+            self.status.setText(f"{scope}{plural(len(self.model.rows) - 1, 'practice')}, "
+                                f"{plural(len(self.model.codes), 'indicator')}, period {period}. "
+                                f"{plural(suppressed, 'value')} suppressed in all periods.")
 
     def _visible_result(self) -> VariationResult | None:
         """The result with only the chosen practice's rows (the PCN values stay pooled)."""
@@ -332,9 +336,9 @@ class VariationArea(QWidget):
 
     def _exported(self, result) -> None:  # noqa: ANN001
         self.export_button.setEnabled(True)
-        self.status.setText(f"Workbook written to {result.path} ({result.rows} rows).")
+        self.status.setText(f"Workbook written to {result.path} ({plural(result.rows, 'row')}).")
         QMessageBox.information(self, "Variation audit exported",
-                                f"Saved {result.path.name}: {len(result.sheets)} sheets, {result.rows} rows.")
+                                f"Saved {result.path.name}: {plural(len(result.sheets), 'sheet')}, {plural(result.rows, 'row')}.")
 
     def _export_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)

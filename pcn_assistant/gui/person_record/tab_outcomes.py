@@ -7,6 +7,7 @@ import html
 
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
 from pcn_assistant.gui.forms import child, embed_form
@@ -38,7 +39,7 @@ def change_html(changes: list) -> str:
         else:
             lines.append(f"<b>{label}</b>: no complete baseline yet")
         if change.incomplete:
-            lines.append(f"{change.incomplete} incomplete {label} questionnaire(s) kept but not scored")
+            lines.append(f"{plural(change.incomplete, f'incomplete {label} questionnaire')} kept but not scored")
     return "<br>".join(lines)
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QPushButton, QT
 
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
 from pcn_assistant.gui.forms import child, embed_form
@@ -56,7 +57,7 @@ class ReferralsTab(QWidget):
         open_count = sum(1 for r in self.rows if r.status in life.OPEN)
         where = ("Referrals are made from the open episode." if self.episode else
                  "No open episode: enrol the person to refer them.")
-        self.summary.setText(f"{len(self.rows)} referral(s), {open_count} open. {where}")
+        self.summary.setText(f"{plural(len(self.rows), 'referral')}, {open_count} open. {where}")
         can_write = self.ctx.actor.can(REFERRALS_WRITE)
         self.buttons["referButton"].setEnabled(can_write and self.episode is not None)
         for name in ("stepButton", "slipButton", "outcomeButton"):

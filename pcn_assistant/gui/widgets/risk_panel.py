@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pcn_assistant.core.plain_names import term_note
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.formatting import format_date
 from pcn_assistant.gui.forms import child, embed_form
@@ -113,8 +114,13 @@ class RiskPanel(QWidget):
         self.reasons = child(self.form, QLabel, "reasonsLabel")
         self.history_label = child(self.form, QLabel, "historyLabel")
         self.deficits = child(self.form, QLabel, "deficitsLabel")
-        self.statement.setText(f"<small>{STATEMENT} The eFI applies from age 65; under 65 it is "
-                               "\"not applicable\", never 0.</small>")
+        self.statement.setText(f"<small>{STATEMENT} The frailty score (eFI) applies from age 65; under 65 "
+                               "it is \"not applicable\", never 0.</small>")
+        for caption, term in (("efiCaption", "eFI"), ("cmsCaption", "CMS")):
+            tip = term_note(term)
+            child(self.form, QLabel, caption).setToolTip(tip)
+        self.efi.setToolTip(term_note("eFI"))
+        self.cms.setToolTip(term_note("CMS"))
         self.statement.setVisible(show_statement)
         self.points_table.setColumnCount(3)
         self.points_table.setHorizontalHeaderLabels(["Component", "Points", "Of"])
@@ -199,7 +205,8 @@ class RiskPanel(QWidget):
         confirmed = ""
         if last_run_on and last_run_on > latest.assessed_on:
             confirmed = f", unchanged at the run on {format_date(last_run_on)}"
-        self.assessed.setText(f"{format_date(latest.assessed_on)} with {latest.model_label}{confirmed}")
+        self.assessed.setText(f"{format_date(latest.assessed_on)}{confirmed}")
+        self.assessed.setToolTip(f"Scoring model {latest.model_label}")
         self._fill_points(latest)
         self.reasons.setText(reasons_html(latest.reasons))
         self.reasons.setAccessibleDescription("; ".join(latest.reasons) or "No points scored")

@@ -21,6 +21,7 @@ from pcn_assistant import __version__
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock
 from pcn_assistant.core.nhs_number import format_334
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.caseload.common import today
@@ -31,6 +32,7 @@ from pcn_assistant.services.safe_files import make_private
 from pcn_assistant.services.security import (
     CASELOAD_READ,
     EXPORT_IDENTIFIABLE,
+    LINK_WORKER,
     Actor,
     require,
     requires,
@@ -140,6 +142,24 @@ class _Formatter:
         ]
 
 
+def own_caseload_default(actor: Actor, coordinator: str | None, everyone: bool) -> str | None:
+    """A link worker's export holds their own caseload unless they ask for the whole PCN."""
+    if coordinator is None and not everyone and actor.role == LINK_WORKER:
+        return actor.name
+    return coordinator
+
+
+def _print_setup(sheet) -> None:  # noqa: ANN001 - an XlsxWriter worksheet
+    """A4 landscape, one page wide, the header row on every page, date and marking in the footer."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.set_header("&L&8Caseload&R&8OFFICIAL-SENSITIVE")
+    sheet.set_footer("&L&8Printed &D&C&8Page &P of &N&R&8OFFICIAL-SENSITIVE")
+
+
 def _writer(sheet, kind: str, dates):  # noqa: ANN001, ANN202 - a bound XlsxWriter method
     if kind == DATE:
         return lambda row, column, value: sheet.write_number(row, column, value, dates)
@@ -148,9 +168,12 @@ def _writer(sheet, kind: str, dates):  # noqa: ANN001, ANN202 - a bound XlsxWrit
 
 def export_caseload_steps(
     db: Database, actor: Actor, out: str | Path, *, coordinator: str | None = None,
-    status: str | None = None,
+    status: str | None = None, everyone: bool = False,
 ) -> Iterator[tuple[int, int, str]]:
     """Write the workbook, yielding (done, total, label); returns an ``ExportResult``.
+
+    With no ``coordinator``, a link worker gets their own caseload; ``everyone=True`` asks
+    for every coordinator's episodes in the PCN.
 
     The file is written to a temporary name and renamed at the end, so Cancel or a
     failure never leaves half a workbook behind; the audit event commits only on success.
@@ -162,6 +185,7 @@ def export_caseload_steps(
         raise InvalidInput(f"The export must be an .xlsx file, not {path.name}")
     if not path.parent.is_dir():
         raise InvalidInput(f"The folder {path.parent} does not exist")
+    coordinator = own_caseload_default(actor, coordinator, everyone)
     conditions = _conditions(coordinator, status)
     made = clock.now().replace(microsecond=0)
     on = today()
@@ -176,6 +200,7 @@ def export_caseload_steps(
             sheet.set_column(index, index, width, dates if kind == DATE else None)
         sheet.write_row(0, 0, [title for title, _w, _d in COLUMNS], bold)
         sheet.freeze_panes(1, 0)
+        _print_setup(sheet)
         # Read outside a write transaction: a long export must not hold the write lock.
         with db.session() as session:
             total = session.execute(select(func.count()).select_from(Episode).where(*conditions)).scalar_one()
@@ -225,7 +250,7 @@ def _methods_sheet(workbook, actor: Actor, made: datetime, rows: int,  # noqa: A
         ("What this is", "The caseload of social prescribing link workers and care coordinators: "
                          "one row per episode (a period on a caseload, from referral to closure)."),
         ("Made", f"{made:%d-%b-%Y %H:%M} by {actor.name} with PCN Assistant {__version__}"),
-        ("Rows", f"{rows:,} episodes"),
+        ("Rows", plural(rows, "episode")),
         ("Coordinator", coordinator or "All coordinators"),
         ("Status", shown),
         ("Statuses", "Identified → contacted → assessed → active → closed. Dates are the day each "
@@ -247,9 +272,9 @@ def _methods_sheet(workbook, actor: Actor, made: datetime, rows: int,  # noqa: A
 
 @requires(EXPORT_IDENTIFIABLE)
 def export_caseload(db: Database, actor: Actor, out: str | Path, *, coordinator: str | None = None,
-                    status: str | None = None) -> ExportResult:
+                    status: str | None = None, everyone: bool = False) -> ExportResult:
     """Write the workbook in one go (the CLI); the GUI runs ``export_caseload_steps`` as a task."""
-    steps = export_caseload_steps(db, actor, out, coordinator=coordinator, status=status)
+    steps = export_caseload_steps(db, actor, out, coordinator=coordinator, status=status, everyone=everyone)
     while True:
         try:
             next(steps)

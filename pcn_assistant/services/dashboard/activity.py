@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core.caseload import GUIDANCE_PER_YEAR, UNSUCCESSFUL
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.services.caseload.coordinators import display_names
 from pcn_assistant.services.dashboard.model import BAR, LINE, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
@@ -27,10 +28,11 @@ def build(session: Session, scope: Scope) -> DashSection:
     overdue = sum(int(r[coordinators.columns.index("Overdue reviews")]) for r in coordinators.rows)
     total_contacts = sum(int(r[1]) for r in weekly.rows)
     section.headlines += [
-        f"{total_contacts:,} contacts in the period ({total_contacts / max(len(weekly.rows), 1):.1f} a week).",
-        (f"Median {days[0]:g} days from referral to first contact ({days[1]:,} episodes)."
+        f"{plural(total_contacts, 'contact')} in the period ({total_contacts / max(len(weekly.rows), 1):.1f} a week).",
+        (f"Median {days[0]:g} days from referral to first contact ({plural(days[1], 'episode')})."
          if days[0] is not None else "No episodes with a first contact in the period."),
-        f"{overdue:,} open episodes are past their review date.",
+        f"{plural(overdue, 'open episode')} {'is' if overdue == 1 else 'are'} past "
+        f"{'its' if overdue == 1 else 'their'} review date.",
     ]
     low, high = GUIDANCE_PER_YEAR
     section.method_notes += [

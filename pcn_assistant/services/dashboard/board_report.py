@@ -1,24 +1,17 @@
-"""The dashboard as a printable board report (about four pages).
+"""The dashboard as a printable board report (about five pages).
 
 Built as a plain ``ReportDocument``; ``gui/reports/pdf.py`` renders it with Qt's PDF
-writer. Charts are drawn as bars of text beside their numbers, so they print in black
-and white and never depend on colour.
+writer, drawing each chart as vectors (``gui/reports/charts.py``). It opens with a
+one-paragraph summary; every chart prints in black and white (patterns and line styles,
+values written on the bars) and sits above the table that holds its numbers.
 """
 
 from __future__ import annotations
 
-from pcn_assistant.services.dashboard.model import Dashboard, DashTable
-from pcn_assistant.services.reports import ReportDocument
+from pcn_assistant.services.dashboard.model import LINE, STACKED, Dashboard, DashTable
+from pcn_assistant.services.reports import ReportChart, ReportDocument
 
-BAR_WIDTH = 8
-FULL, HALF = "\u2588", "\u258c"
-
-
-def text_bar(value: object, largest: float) -> str:
-    if not isinstance(value, (int, float)) or largest <= 0 or value <= 0:
-        return ""
-    units = 2 * BAR_WIDTH * float(value) / largest
-    return FULL * int(units // 2) + (HALF if int(units) % 2 else "")
+LATEST_ROWS = 14  # long series (weeks, months): the chart shows them all, the table the latest 14
 
 
 def _display(value: object) -> str:
@@ -31,28 +24,38 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def _report_rows(table: DashTable) -> tuple[list[str], list[list[str]]]:
-    """The table's columns plus a text bar for its first charted column."""
-    columns = list(table.columns)
-    rows = [[_display(v) for v in row] for row in table.rows]
-    if table.chart and table.value_columns and table.rows:
-        charted = "Total" if "Total" in table.columns else table.value_columns[0]
-        index = table.columns.index(charted)
-        numbers = [r[index] for r in table.rows if isinstance(r[index], (int, float))]
-        largest = max(numbers, default=0)
-        columns.append(f"{table.columns[index]} (bar)")
-        for text_row, row in zip(rows, table.rows, strict=True):
-            text_row.append(text_bar(row[index], largest))
-    return columns, rows
+def summary_paragraph(dashboard: Dashboard) -> str:
+    """One paragraph a board member can read first: the lead finding of each section."""
+    leads = [section.headlines[0].rstrip(".") + "." for section in dashboard.sections if section.headlines]
+    scope = dashboard.practice_name if dashboard.practice_code else "the whole PCN"
+    opening = f"This report covers {scope} for the period {dashboard.period.label}."
+    return " ".join([opening, *leads])
 
 
-def _widths(columns: list[str]) -> tuple[int, ...]:
-    """Room for the label and the bar; the numbers share the rest."""
-    has_bar = columns[-1].endswith("(bar)")
-    first, bar = 26, (22 if has_bar else 0)
-    middle = len(columns) - 1 - (1 if has_bar else 0)
-    each = (100 - first - bar) // max(middle, 1)
-    return (first, *([each] * middle), *((bar,) if has_bar else ()))
+def report_chart(table: DashTable) -> ReportChart | None:
+    """The table's chart as vectors: lines for series over time, horizontal bars otherwise."""
+    if not table.chart or not table.value_columns or not table.rows:
+        return None
+    kind = "line" if table.chart == LINE else "stacked" if table.chart == STACKED else "bar"
+    series = []
+    for name in table.value_columns:
+        values = tuple(v if isinstance(v, (int, float)) and not isinstance(v, bool) else
+                       ("*" if v == "*" else None) for v in table.column(name))
+        series.append((name, values))
+    return ReportChart(table.title, kind, tuple(str(r[0]) for r in table.rows), tuple(series))
+
+
+def column_widths(columns: list[str], rows: list[list[str]]) -> tuple[int, ...]:
+    """Per-cent widths from the content: no header word is split, no column wastes room."""
+    weights = []
+    for index, name in enumerate(columns):
+        longest_word = max((len(word) for word in name.split()), default=1)
+        longest_value = max((len(row[index]) for row in rows), default=1)
+        weights.append(min(max(longest_word, longest_value) + 3, 34))  # 3: the cell's padding
+    total = sum(weights)
+    widths = [max(int(100 * w / total), 7) for w in weights]
+    widths[0] += 100 - sum(widths)
+    return tuple(widths)
 
 
 def board_report(dashboard: Dashboard) -> ReportDocument:
@@ -62,22 +65,30 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
         made_on=dashboard.generated_at.date(),
         footer="Made with PCN Assistant. Counts of 1-7 below PCN level are shown as *. "
                "Risk tiers rank people for review; they are not a diagnosis.")
-    summary = document.section("At a glance")
-    for section in dashboard.sections:
-        summary.paragraph(f"{section.title}: {section.question}", "emphasis")
-        for headline in section.headlines:
-            summary.paragraph(headline)
+    document.section("Summary").paragraph(summary_paragraph(dashboard), "lead")
     for section in dashboard.sections:
         part = document.section(section.title)
-        part.paragraph(section.question, "lead")
+        part.paragraph(section.question, "emphasis")
+        for headline in section.headlines:
+            part.paragraph(f"\u2022 {headline}")
         for table in (t.brief() for t in section.tables):
-            if len(table.rows) > 14:  # long series (weeks, months) print as their last 14 rows
-                shown = DashTable(table.key, f"{table.title} (latest 14)", table.columns, table.rows[-14:],
-                                  table.chart, table.value_columns, table.note)
+            chart = report_chart(table)
+            if chart is not None:
+                part.chart(chart)
+            if chart is not None and chart.kind != "line" and len(table.columns) == 1 + len(table.value_columns):
+                if table.note:  # every number is written on its bar: the chart is the table
+                    part.paragraph(table.note, "small")
+                continue
+            if chart is not None and chart.kind == "line" and len(table.rows) > LATEST_ROWS:
+                part.paragraph(f"{table.title}: every figure is in the dashboard workbook (Excel export).", "small")
+                continue
+            if len(table.rows) > LATEST_ROWS:
+                shown = DashTable(table.key, f"{table.title} (latest {LATEST_ROWS})", table.columns,
+                                  table.rows[-LATEST_ROWS:], table.chart, table.value_columns, table.note)
             else:
                 shown = table
-            columns, rows = _report_rows(shown)
-            part.table(columns, rows, caption=shown.title, widths=_widths(columns))
+            rows = [[_display(v) for v in row] for row in shown.rows]
+            part.table(shown.columns, rows, caption=shown.title, widths=column_widths(shown.columns, rows))
             if table.note:
                 part.paragraph(table.note, "small")
     methods = document.section("Methods")

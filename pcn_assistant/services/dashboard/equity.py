@@ -1,7 +1,8 @@
-"""Equity: are we fair? Who is offered, accepts and declines, against the registered list.
+"""Equity: are we fair? Who is offered, accepts and declines, against the eligible population.
 
 For each group, its share of the people offered social prescribing is compared with its
-share of the registered list of the same practices. The share offered gets a Wilson 95%
+share of the eligible population: registered patients of the same practices aged 18 and
+over, since the service is for adults (so children are never "under-represented"). The share offered gets a Wilson 95%
 interval (the PHE method used for proportions); where the list share lies outside it the
 gap is statistically clear and the group is marked under- or over-represented.
 """
@@ -23,6 +24,7 @@ from pcn_assistant.store.models import Patient
 from pcn_assistant.store.models.caseload import Episode
 
 AGE_BANDS = ((0, "0-17"), (18, "18-39"), (40, "40-64"), (65, "65-74"), (75, "75-84"), (85, "85+"))
+ELIGIBLE_FROM_AGE = 18  # social prescribing link workers support adults
 UNDER, OVER, SIMILAR = "Under-represented", "Over-represented", "No clear gap"
 
 
@@ -53,8 +55,14 @@ def dimensions(today: date) -> list[tuple[str, str, ColumnElement]]:
     ]
 
 
+def eligible(scope: Scope) -> ColumnElement[bool]:
+    """Aged ``ELIGIBLE_FROM_AGE`` or over on the dashboard's day."""
+    return Patient.date_of_birth <= _years_before(scope.today, ELIGIBLE_FROM_AGE)
+
+
 def build(session: Session, scope: Scope) -> DashSection:
-    section = DashSection("equity", "Equity", "Are we fair? Who is offered support, against who is registered.")
+    section = DashSection("equity", "Equity",
+                          "Are we fair? Who is offered support, against the adults registered.")
     dims = dimensions(scope.today)
     registered, people = _counts(session, scope, [group for _k, _t, group in dims])
     for index, (key, title, _group) in enumerate(dims):
@@ -63,11 +71,13 @@ def build(session: Session, scope: Scope) -> DashSection:
         section.tables.append(table)
         section.headlines.append(_gap_headline(title, table))
     section.method_notes += [
+        f"The comparison is with the eligible population: registered patients aged {ELIGIBLE_FROM_AGE} "
+        "and over (the service is for adults). People under 18 are left out on both sides.",
         "Offered: people with an episode (a referral to the link worker) that started in the period. "
         "Accepted: those episodes that reached assessment. Declined: those closed as declined. "
         "Reach: people with an episode open at any time in the period, per 1,000 registered.",
         "Each group's share of the people offered has a Wilson score 95% interval; a group is marked "
-        "under- or over-represented when its share of the registered list lies outside that interval.",
+        "under- or over-represented when its share of the eligible population lies outside that interval.",
     ]
     return section
 
@@ -77,7 +87,7 @@ def _gap_headline(title: str, table: DashTable) -> str:
     under = [str(r[0]) for r in table.rows if r[1] == UNDER]
     over = [str(r[0]) for r in table.rows if r[1] == OVER]
     if not under and not over:
-        return f"{title}: no statistically clear gap against the registered list."
+        return f"{title}: no statistically clear gap against the eligible population."
     parts = []
     if under:
         parts.append("under-represented " + ", ".join(under))
@@ -89,7 +99,7 @@ def _gap_headline(title: str, table: DashTable) -> str:
 def _counts(session: Session, scope: Scope, groups: list[ColumnElement]) -> tuple[list, list]:
     """One pass over the list and one over episodes, grouped by every dimension at once."""
     registered = session.execute(
-        select(*groups, func.count()).where(*scope.registered()).group_by(*groups)).all()
+        select(*groups, func.count()).where(*scope.registered(), eligible(scope)).group_by(*groups)).all()
     started = scope.episodes_started()
 
     def people(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
@@ -99,7 +109,7 @@ def _counts(session: Session, scope: Scope, groups: list[ColumnElement]) -> tupl
         select(*groups, people(started), people(started, Episode.assessed_on.is_not(None)),
                people(started, Episode.close_reason == "declined"), people(scope.episodes_open_during()))
         .select_from(Episode).join(Patient, Patient.id == Episode.patient_id)
-        .where(or_(started, scope.episodes_open_during()), *scope.patients())
+        .where(or_(started, scope.episodes_open_during()), *scope.patients(), eligible(scope))
         .group_by(*groups)).all()
     return registered, episodes
 
@@ -142,7 +152,7 @@ def _dimension_table(key: str, title: str, registered: dict, people: dict) -> Da
             round(1000 * n_reached / n_list, 1) if n_list else None,
         ])
     return DashTable(
-        f"equity_{key}", f"{title}: offered, accepted and declined against the registered list",
+        f"equity_{key}", f"{title}: offered, accepted and declined against the eligible population",
         ["Group", "Gap", "% of list", "% of offered", "Lower 95%", "Upper 95%", "Registered", "Offered",
          "Accepted", "Declined", "Reached", "Reach per 1,000"], rows, chart=BAR,
         value_columns=["% of list", "% of offered"],

@@ -5,6 +5,7 @@ Counts below PCN level are suppressed before anything is written (``published``)
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -79,11 +80,16 @@ def _write_table(sheet: Worksheet, table: DashTable, top: int, widths: dict[int,
     """Write one table at ``top`` with its chart beside it; returns the last row used."""
     sheet.cell(top, 1, table.title).font = BOLD
     header = top + 1
+    lines = 1
     for col, name in enumerate(table.columns, start=1):
         cell = sheet.cell(header, col, name)
         cell.font, cell.fill = BOLD, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True)
-        widths[col] = max(widths.get(col, 0), min(len(name), 18))
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+        longest_word = max((len(word) for word in str(name).split()), default=0)
+        widths[col] = max(widths.get(col, 0), min(len(name), 18), longest_word + 1)
+        lines = max(lines, math.ceil(len(name) / max(widths[col], 1)))
+    # Wrapped headers need a taller row: not every spreadsheet grows it on opening.
+    sheet.row_dimensions[header].height = 15 * lines + 2
     for r, values in enumerate(table.rows, start=header + 1):
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(r, col, xlsx_text(value))
@@ -117,6 +123,12 @@ def _add_chart(sheet: Worksheet, table: DashTable, header: int, last: int, ancho
         col = table.columns.index(name) + 1
         chart.add_data(Reference(sheet, min_col=col, min_row=header, max_row=last), titles_from_data=True)
     chart.set_categories(categories)
+    if isinstance(chart, LineChart):
+        for series in chart.series:  # straight segments: a smoothed count can dip below zero
+            series.smooth = False
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides both axes by default
+    chart.legend.position = "b"
     sheet.add_chart(chart, f"{get_column_letter(anchor_column)}{header}")
 
 

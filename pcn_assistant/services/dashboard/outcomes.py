@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from pcn_assistant.core import outcomes as measures
 from pcn_assistant.core.outcome_scales import SCALES
 from pcn_assistant.core.paired import mean_change
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.outcome_scales import METHOD_NOTES, scale_rows
 from pcn_assistant.services.dashboard.scope import Scope
@@ -17,6 +18,9 @@ from pcn_assistant.store.models import Patient
 from pcn_assistant.store.models.referrals import OutcomeMeasure
 
 BASELINE, FOLLOW_UP = "baseline", "follow_up"
+MEASURES_NOTE = ("SWEMWBS: the Short Warwick-Edinburgh Mental Wellbeing Scale, seven questions scored 7-35 "
+                 "and converted to a metric score; higher is better. ONS4: the Office for National Statistics' "
+                 "four personal wellbeing questions, each scored 0-10 and never added together.")
 
 
 def _rnd(value: float | None, places: int = 2) -> float | None:
@@ -31,7 +35,7 @@ def build(session: Session, scope: Scope) -> DashSection:
 
     change = mean_change([c.change for c in swemwbs])
     improved = sum(c.meaningful == measures.IMPROVED for c in swemwbs)
-    rows = [["SWEMWBS metric score", change.n, _rnd(_mean([c.baseline for c in swemwbs])),
+    rows = [["Mental wellbeing (SWEMWBS)", change.n, _rnd(_mean([c.baseline for c in swemwbs])),
              _rnd(_mean([c.follow_up for c in swemwbs])), _rnd(change.mean), _rnd(change.lower), _rnd(change.upper),
              _share(improved, change.n), excluded[measures.SWEMWBS]]]
     for index, (key, _question) in enumerate(measures.ONS4_QUESTIONS):
@@ -40,28 +44,30 @@ def build(session: Session, scope: Scope) -> DashSection:
         q_improved = sum(c.meaningful == measures.IMPROVED for c in per_question)
         label = per_question[0].label if per_question else key.replace("_", " ").capitalize()
         if key == measures.ANXIETY:
-            label += " (a fall is an improvement)"
-        rows.append([f"ONS4 {label}", q_change.n, _rnd(_mean([c.baseline for c in per_question])),
+            label += ", a fall is an improvement"
+        rows.append([f"{label} (ONS4)", q_change.n, _rnd(_mean([c.baseline for c in per_question])),
                      _rnd(_mean([c.follow_up for c in per_question])), _rnd(q_change.mean), _rnd(q_change.lower),
                      _rnd(q_change.upper), _share(q_improved, q_change.n), excluded[measures.ONS4]])
     rows += scale_rows(pairs, excluded)
     section.tables.append(DashTable(
-        "paired_change", ("Change between baseline and follow-up (paired measures only; '% improved' counts "
-                          f"a meaningful change: SWEMWBS {measures.SWEMWBS_MEANINGFUL:g}+ metric points, "
+        "paired_change", ("Wellbeing: % of people who improved between baseline and follow-up "
+                          f"(a meaningful change: SWEMWBS {measures.SWEMWBS_MEANINGFUL:g}+ metric points, "
                           f"ONS4 {measures.ONS4_MEANINGFUL}+ point)"),
         ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
          "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
         suppress_columns=["Pairs"] if scope.below_pcn else [],
         brief_columns=["Measure", "Pairs", "Mean change", "Lower 95%", "Upper 95%", "% improved",
-                       "Excluded (no complete pair)"]))
+                       "Excluded (no complete pair)"],
+        note="The chart shows the % of people whose score improved (paired measures only). " + MEASURES_NOTE))
     if change.n:
         interval = (f" (95% CI {change.lower:+.2f} to {change.upper:+.2f})" if change.lower is not None else "")
         section.headlines.append(
-            f"SWEMWBS rose by {change.mean:+.2f} metric points on average{interval} across {change.n} people "
+            f"Mental wellbeing (SWEMWBS) rose by {change.mean:+.2f} metric points on average{interval} across "
+            f"{plural(change.n, 'person', 'people')} "
             f"with a complete baseline and follow-up; {improved / change.n:.0%} improved by "
             f"{measures.SWEMWBS_MEANINGFUL:g} or more points (a meaningful change).")
     else:
-        section.headlines.append("No complete SWEMWBS baseline and follow-up pairs in the period.")
+        section.headlines.append("No complete mental wellbeing (SWEMWBS) baseline and follow-up pairs in the period.")
     section.headlines.append(
         f"{excluded[measures.SWEMWBS]} SWEMWBS and {excluded[measures.ONS4]} ONS4 baselines have no complete "
         f"follow-up yet and are excluded.")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.services.dashboard.signposting import signposting_table
@@ -43,7 +44,7 @@ def build(session: Session, scope: Scope) -> DashSection:
     section.tables.append(DashTable(
         "by_provider", f"Referrals made, by provider (top {TOP_PROVIDERS})", ["Provider", "Referrals"],
         [list(r) for r in by_provider[:TOP_PROVIDERS]], chart=BAR, value_columns=["Referrals"],
-        suppress_columns=suppress, note=f"{len(by_provider)} providers received referrals in the period."))
+        suppress_columns=suppress, note=f"{plural(len(by_provider), 'provider')} received referrals in the period."))
 
     outcomes = dict(session.execute(
         select(ReferralEvent.to_status, func.count(func.distinct(ReferralEvent.referral_id)))
@@ -64,9 +65,10 @@ def build(session: Session, scope: Scope) -> DashSection:
     full = len(section.tables[-1].rows)
     total = sum(n for _c, n in by_category)
     section.headlines += [
-        f"{total:,} referrals made in the period to {len(by_provider)} providers.",
-        f"{backlog:,} sent referrals have had no reply for {life.CHASE_AFTER_DAYS} days or more (chase backlog).",
-        f"{full} services are at or over capacity.",
+        f"{plural(total, 'referral')} made in the period to {plural(len(by_provider), 'provider')}.",
+        f"{plural(backlog, 'sent referral')} {'has' if backlog == 1 else 'have'} had no reply for "
+        f"{life.CHASE_AFTER_DAYS} days or more (chase backlog).",
+        f"{plural(full, 'service')} {'is' if full == 1 else 'are'} at or over capacity.",
     ]
     section.method_notes.append(
         "Outcomes count referrals that reached each step during the period (a referral that was "

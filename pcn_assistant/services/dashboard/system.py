@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from pcn_assistant.assets import resource_path
 from pcn_assistant.core.paired import mean_change
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.services.dashboard.sql import shift_days
@@ -60,7 +61,7 @@ def build(session: Session, scope: Scope) -> DashSection:
                        "Upper 95%"]))
     for label, _n, before, after, *_ in rows:
         section.headlines.append(f"{label}: {before:,} in the 6 months before enrolment, {after:,} after "
-                                 f"({people:,} people with 6 months' follow-up).")
+                                 f"({plural(people, 'person', 'people')} with 6 months' follow-up).")
     section.headlines.append(CAVEAT)
     section.method_notes.append(
         f"People whose episode started in the period and at least {WINDOW_DAYS} days before today. Events "

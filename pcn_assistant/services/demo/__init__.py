@@ -9,20 +9,24 @@ random stream, so adding a part never changes what the others produce.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+import os
+import tempfile
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from pcn_assistant.core import clock
 from pcn_assistant.services.database import open_database
 from pcn_assistant.store.engine import Database
 
 DEFAULT_PATIENTS = 40_000
 DEFAULT_SEED = 20261122
-# The demo is dated so the same seed gives the same database on any day.
-DEMO_TODAY = date(2026, 11, 1)
+# The demo is built relative to the day it is built (``clock.today()``), so its team is
+# always busy "this month"; with the date pinned (PCN_ASSISTANT_TODAY) the same seed gives
+# the same database.
 
 
 @dataclass
@@ -30,7 +34,7 @@ class DemoContext:
     db: Database
     seed: int = DEFAULT_SEED
     patients: int = DEFAULT_PATIENTS
-    today: date = DEMO_TODAY
+    today: date = field(default_factory=clock.today)
     shared: dict = field(default_factory=dict)  # what one part leaves for the next
 
     def rng(self, part: str) -> np.random.Generator:
@@ -80,11 +84,26 @@ def build_demo_steps(ctx: DemoContext) -> Iterator[tuple[int, int, str]]:
     yield len(parts), len(parts), "done"
 
 
-def create_demo_database(
+PART_LABELS = {
+    "practices": "practices", "users": "demo users", "patients": "registered patients",
+    "risk": "risk stratification", "caseload": "link worker caseloads", "directory": "community directory",
+    "referrals": "referrals to activities", "utilisation": "appointments and A&E use",
+    "indicators": "practice indicators", "done": "finishing",
+}
+
+
+def fresh_demo_path() -> Path:
+    """A new, empty temporary file for one demo run (never a fixed path another run shares)."""
+    handle, name = tempfile.mkstemp(prefix="pcn-assistant-demo-", suffix=".db")
+    os.close(handle)
+    return Path(name)
+
+
+def create_demo_database_steps(
     out: str | Path, *, patients: int = DEFAULT_PATIENTS, seed: int = DEFAULT_SEED,
     overwrite: bool = True,
-) -> Database:
-    """Write a ready demo database to ``out`` (a file path or ``:memory:``)."""
+) -> Generator[tuple[int, int, str], None, Database]:
+    """Write a ready demo database to ``out``, yielding (done, total, label) as each part runs."""
     target = str(out)
     if target != ":memory:" and "://" not in target:
         path = Path(target)
@@ -95,6 +114,19 @@ def create_demo_database(
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = open_database(target)
     ctx = DemoContext(db=db, seed=seed, patients=patients)
-    for _ in build_demo_steps(ctx):
-        pass
+    for done, total, name in build_demo_steps(ctx):
+        yield done, total, f"Building the demo PCN: {PART_LABELS.get(name, name)} ({done + 1} of {total + 1})"
     return db
+
+
+def create_demo_database(
+    out: str | Path, *, patients: int = DEFAULT_PATIENTS, seed: int = DEFAULT_SEED,
+    overwrite: bool = True,
+) -> Database:
+    """Write a ready demo database to ``out`` (a file path or ``:memory:``)."""
+    steps = create_demo_database_steps(out, patients=patients, seed=seed, overwrite=overwrite)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value

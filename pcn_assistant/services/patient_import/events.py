@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from pcn_assistant.core import clock
 from pcn_assistant.core.codelists import FRAILTY_KEYS, codelists
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import hooks
 from pcn_assistant.services.patient_import import bulk
@@ -110,7 +111,7 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
         _finish_batch(session, actor, batch, table, checked, result, started, mapping, options)
         if result.unknown_codes:
             count = sum(result.unknown_codes.values())
-            result.message += (f" {count:,} event(s) had {len(result.unknown_codes):,} code(s) in no code list; "
+            result.message += (f" {plural(count, 'event')} had {plural(len(result.unknown_codes), 'code')} in no code list; "
                                "they are stored but set no condition.")
             batch.details = {**(batch.details or {}), "message": result.message}
     if options.notify:

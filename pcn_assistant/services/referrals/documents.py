@@ -18,6 +18,7 @@ from pcn_assistant.core import caseload as rules
 from pcn_assistant.core import clock, nhs_number
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import REFERRAL_METHODS, SIGNPOST, category_label, schedule_text
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.patients import display_name
@@ -156,7 +157,7 @@ def _measure_rows(rows: list[MeasureRow]) -> list[tuple[str, str, str, str]]:
             base = change.baseline.summary if change.baseline else "none"
             table.append((label, base, change.follow_up.summary if change.follow_up else "not yet", ""))
         if change.incomplete:
-            table.append((label, f"{change.incomplete} incomplete questionnaire(s) not scored", "", ""))
+            table.append((label, f"{plural(change.incomplete, 'incomplete questionnaire')} not scored", "", ""))
     return table
 
 

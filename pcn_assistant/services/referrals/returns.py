@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.services import audit
 from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.person_record.about_me import requirements_in
@@ -79,6 +80,6 @@ def export_returns(db: Database, actor: Actor, out_dir: str | Path, *, organisat
                                    pcn_name=pcn_name)
             written.append(ProviderWorkbook(org_name, str(path), len(lines), sum(1 for x in lines if x.name)))
         audit.record(session, actor, "export.returns", entity="referral", summary=(
-            f"{len(written)} provider workbooks, {sum(w.referrals for w in written)} referrals, "
+            f"{plural(len(written), 'provider workbook')}, {plural(sum(w.referrals for w in written), 'referral')}, "
             f"{sum(w.names_shared for w in written)} with names shared, to {out_dir.name}"))
     return written

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from pcn_assistant.core import clock
 from pcn_assistant.core import referral_lifecycle as life
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import audit
 from pcn_assistant.services.referrals.lifecycle import apply_transition
@@ -69,9 +70,9 @@ class ReturnsImportResult:
 
     def summary(self) -> str:
         if self.refused:
-            return f"refused: {len(self.errors)} problem(s); nothing was changed"
+            return f"refused: {plural(len(self.errors), 'problem')}; nothing was changed"
         steps = sum(len(c.steps) for c in self.applied)
-        return f"{len(self.applied)} referrals updated ({steps} changes), {self.unchanged} unchanged"
+        return f"{plural(len(self.applied), 'referral')} updated ({plural(steps, 'change')}), {self.unchanged} unchanged"
 
     def to_json(self) -> dict:
         data = asdict(self)

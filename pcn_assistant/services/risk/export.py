@@ -49,6 +49,13 @@ COLUMN_NOTES = {
     "pinned_reason": "Why the person is always tier 3 (care home, palliative care, severe frailty)",
     "reasons": "The reasons behind the points, separated by '; '",
 }
+# The workbook is read by people, so its headers are plain; the CSV keeps the names scripts use.
+PLAIN_HEADERS = {
+    "nhs_number": "NHS number", "practice_code": "Practice", "age": "Age",
+    "efi_deficits": "Frailty deficits (of 36)", "efi_score": "Frailty score (eFI)",
+    "efi_category": "Frailty category", "cms_score": "Multimorbidity score (CMS)", "points": "Priority points",
+    "tier": "Tier", "pinned_reason": "Always tier 3 because", "reasons": "Why",
+}
 CHUNK = 10_000
 
 
@@ -127,7 +134,7 @@ def _write_xlsx(path: Path, frame: pd.DataFrame, about: list[tuple[str, str]]) -
     bold = Font(bold=True)
     header = []
     for name in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=PLAIN_HEADERS[name])
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -140,7 +147,8 @@ def _write_xlsx(path: Path, frame: pd.DataFrame, about: list[tuple[str, str]]) -
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 110
     wrap = Alignment(wrap_text=True, vertical="top")
-    for key, value in about + [("", "")] + [(f"Column {k}", v) for k, v in COLUMN_NOTES.items()]:
+    columns = [(PLAIN_HEADERS[k], f"{v} (in the CSV export: {k})") for k, v in COLUMN_NOTES.items()]
+    for key, value in about + [("", "")] + columns:
         (label,) = text_cells(notes, [key])
         label.font = bold
         (text,) = text_cells(notes, [value])

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.assets import resource_path
+from pcn_assistant.core.plain_names import indicator_short_name
 from pcn_assistant.core.stats.funnel import POLARITIES
 from pcn_assistant.services.security import VARIATION_READ, Actor, requires
 from pcn_assistant.store.engine import Database
@@ -54,6 +55,11 @@ class IndicatorDef:
         if self.statistic or not self.unit or self.unit in self.name:
             return self.name
         return f"{self.name} ({self.unit})"
+
+    @property
+    def short_name(self) -> str:
+        """A short plain name for sheet names and column headers (the full name goes in a tooltip)."""
+        return indicator_short_name(self.code, self.name)
 
     def same_method(self, other: IndicatorDef) -> bool:
         return (self.type, self.multiplier, self.polarity) == (other.type, other.multiplier, other.polarity)

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import ImportRefused
 from pcn_assistant.services import audit
 from pcn_assistant.services.security import IMPORTS_RUN, Actor, requires
@@ -80,7 +81,7 @@ def import_indicators(db: Database, actor: Actor, path: str | Path, *, strict: b
             outcome.duration_s = time.perf_counter() - started
             first = parsed.problems[0]
             raise IndicatorImportRefused(
-                f"{path.name}: {outcome.rejected} row(s) invalid, nothing imported "
+                f"{path.name}: {plural(outcome.rejected, 'row')} invalid, nothing imported "
                 f"(first: row {first.row}, {first.column}: {first.message})", outcome)
         batch = ImportBatch(kind=KIND, file_name=path.name, sha256=parsed.sha256, user_name=actor.name,
                             status="committed", rows_read=parsed.rows_read, rejected=outcome.rejected,

@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -105,7 +106,7 @@ def write_workbook(result: VariationResult, path: Path) -> list[str]:
     taken.add(chart_data.sheet.title.lower())
     for code, definition in result.indicators.items():
         rows = result.frame[result.frame["indicator_code"] == code]
-        sheet = workbook.create_sheet(sheet_name(code, taken))
+        sheet = workbook.create_sheet(sheet_name(definition.short_name, taken))
         add_indicator_sheet(sheet, definition, rows, result.practices, result.funnels, chart_data,
                             highlight=result.scope)
     _data_sheet(workbook.create_sheet(sheet_name("Data", taken)), result)
@@ -131,6 +132,9 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
                    "Symbols and colours show the assessment; "
                    "the Methods sheet explains them.")
     sheet["A2"].font = NOTE_FONT
+    sheet["A2"].alignment = WRAP_TOP
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3 + max(len(indicators), 8))
+    sheet.row_dimensions[2].height = 30
     sheet["C3"] = "Legend"
     sheet["C3"].font = Font(bold=True)
     sheet["C3"].alignment = Alignment(horizontal="right")
@@ -140,9 +144,12 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
         cell.alignment, cell.border = CENTRE, BOX
         note = sheet.cell(row=4, column=column, value=look.meaning)
         note.font, note.alignment = Font(size=8, italic=True), Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[4].height = 36
-    headers = ["Period", "Practice code", "Practice name", *[d.label for d in indicators]]
-    write_header(sheet, SUMMARY_HEADER_ROW, headers, height=80)
+    sheet.row_dimensions[4].height = 48
+    headers = ["Period", "Practice code", "Practice name", *[d.short_name for d in indicators]]
+    write_header(sheet, SUMMARY_HEADER_ROW, headers, height=48)
+    for column, definition in enumerate(indicators, start=4):  # the full name, unit and code on hover
+        sheet.cell(row=SUMMARY_HEADER_ROW, column=column).comment = Comment(
+            f"{definition.label}\nCode: {definition.code}", "PCN Assistant", width=260, height=70)
     frame = result.frame
     cells = {(r.period, r.practice_code, r.indicator_code): (r.value, r.assessment)
              for r in frame.itertuples(index=False)}
@@ -163,8 +170,10 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
     last = max(row - 1, SUMMARY_HEADER_ROW + 1)
     sheet.freeze_panes = sheet.cell(row=SUMMARY_HEADER_ROW + 1, column=4)
     sheet.auto_filter.ref = f"A{SUMMARY_HEADER_ROW}:{get_column_letter(len(headers))}{last}"
-    set_widths(sheet, [11, 13, 30, *[14] * max(len(indicators), 8)])  # the legend needs 8 columns
+    # Narrow enough that fifteen indicators print on one A4 landscape page at a readable size.
+    set_widths(sheet, [10, 9, 24, *[10] * max(len(indicators), 8)])  # the legend needs 8 columns
     page_setup(sheet, title_rows=f"{SUMMARY_HEADER_ROW}:{SUMMARY_HEADER_ROW}")
+    sheet.print_title_cols = "A:C"
 
 
 def _summary_row(sheet: Worksheet, row: int, period: str, code: str, name: str,
@@ -251,7 +260,8 @@ def _methods_sheet(sheet: Worksheet, result: VariationResult) -> None:
     row += 2
     row = _table(sheet, row, "Indicators", ["Code", "Name", "Type", "Multiplier", "Polarity", "Unit", "Source",
                                             "Statistic"],
-                 [[d.code, d.name, d.type, d.multiplier, d.polarity, d.unit, d.source, statistic_of(d)]
+                 [[d.code, f"{d.name} (shown as {d.short_name})", d.type, d.multiplier, d.polarity, d.unit, d.source,
+                   statistic_of(d)]
                   for d in result.indicators.values()])
     row += 1
     _table(sheet, row, "Source files", ["File", "sha256", "Imported (UTC)"],
