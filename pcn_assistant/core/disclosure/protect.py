@@ -60,6 +60,7 @@ def protect(
     counts: Mapping[Hashable, float], relations: Iterable[Sequence[Hashable]] = (), *,
     rule: Rule = DEFAULT_RULE, denominators: Mapping[Hashable, float] | None = None,
     fixed: Iterable[Hashable] = (), primary: Iterable[Hashable] | None = None,
+    hidden: Iterable[Hashable] = (),
 ) -> Protection:
     """Hide what must be hidden in one table (or several that share totals).
 
@@ -67,15 +68,19 @@ def protect(
     population, so a complement of 1-7 is hidden and complements of 0 are not chosen as
     secondary cells. ``fixed``: cells that are published whatever happens (a total shown
     elsewhere), never chosen. ``primary``: the cells primary suppression looks at (all by
-    default; totals of cells already protected need not be).
+    default). ``hidden``: cells hidden for a reason outside this table (their population
+    is itself a small count), counted as primary.
     """
     result = Protection(rule, dict(counts))
     if not rule.active:
         return result
     denominators = denominators or {}
     fixed = set(fixed)
+    result.reasons.update((key, PRIMARY) for key in hidden)
     for key in (counts if primary is None else primary):
         count = counts[key]
+        if key in result.reasons:
+            continue
         if rule.small(count):
             result.reasons[key] = PRIMARY
         elif key in denominators and rule.small_complement(count, denominators[key]):

@@ -41,7 +41,8 @@ from pcn_assistant.services.variation.workbook_style import (
 
 SUMMARY_HEADER_ROW = 6
 PCN_CODE = "PCN"
-SUPPRESSION_LABELS = {"nhs": "NHS rule (numerators of 1 to 7 shown as *)",
+SUPPRESSION_LABELS = {"nhs": "NHS rule (counts and complements of 1 to 7 shown as *, with secondary suppression)",
+                      "nhs-round5": "NHS rule with counts rounded to the nearest 5",
                       "none": "none (internal use only: do not share)"}
 REFERENCES = (
     "Wilson EB. Probable inference, the law of succession, and statistical inference. "
