@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core.caseload import GUIDANCE_PER_YEAR, UNSUCCESSFUL
+from pcn_assistant.core.disclosure import SUPPRESSED, in_words
 from pcn_assistant.services.dashboard.model import BAR, LINE, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.services.dashboard.sql import date_of
@@ -21,16 +22,14 @@ def build(session: Session, scope: Scope) -> DashSection:
     section = DashSection("activity", "Activity", "What is the team doing, and is the load fair?")
     weekly = _contacts_per_week(session, scope)
     coordinators = _coordinators(session, scope)
-    section.tables += [weekly, coordinators]
-    days = _days_to_first_contact(session, scope)
-    overdue = sum(int(r[coordinators.columns.index("Overdue reviews")]) for r in coordinators.rows)
-    total_contacts = sum(int(r[1]) for r in weekly.rows)
-    section.headlines += [
-        f"{total_contacts:,} contacts in the period ({total_contacts / max(len(weekly.rows), 1):.1f} a week).",
-        (f"Median {days[0]:g} days from referral to first contact ({days[1]:,} episodes)."
-         if days[0] is not None else "No episodes with a first contact in the period."),
-        f"{overdue:,} open episodes are past their review date.",
-    ]
+    median_days, episodes = _days_to_first_contact(session, scope)
+    first = DashTable("first_contact", "Time from referral to first contact", ["Measure", "Episodes", "Median days"],
+                      [["Referral to first contact", episodes, median_days]], chart=None,
+                      suppress_columns=["Episodes"], derived={"Median days": "Episodes"})
+    section.tables += [weekly, coordinators, first]
+    weekly.add_total_row()
+    coordinators.add_total_row()
+    section.headlines = headlines(section)
     low, high = GUIDANCE_PER_YEAR
     section.method_notes += [
         f"People supported per year: distinct people with an episode open during the period, scaled "
@@ -39,6 +38,24 @@ def build(session: Session, scope: Scope) -> DashSection:
         "the date the episode was first marked contacted, for episodes referred in the period.",
     ]
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) Total rows, never raw counts."""
+    weekly, coordinators = section.table("contacts_per_week"), section.table("coordinators")
+    contacts = weekly.rows[-1][1] if weekly.has_total_row else SUPPRESSED
+    weeks = max(len(weekly.chart_rows()), 1)
+    per_week = f" ({contacts / weeks:.1f} a week)" if isinstance(contacts, (int, float)) else ""
+    overdue = coordinators.rows[-1][coordinators.columns.index("Overdue reviews")] if coordinators.rows else 0
+    _label, episodes, median_days = section.table("first_contact").rows[0]
+    if episodes == SUPPRESSED:
+        first = "The time from referral to first contact is withheld: too few episodes to publish."
+    elif median_days is None:
+        first = "No episodes with a first contact in the period."
+    else:
+        first = f"Median {median_days:g} days from referral to first contact ({in_words(episodes)} episodes)."
+    return [f"{in_words(contacts)} contacts in the period{per_week}.", first,
+            f"{in_words(overdue)} open episodes are past their review date."]
 
 
 def _contacts_per_week(session: Session, scope: Scope) -> DashTable:
@@ -62,7 +79,7 @@ def _contacts_per_week(session: Session, scope: Scope) -> DashTable:
         week += timedelta(days=7)
     return DashTable("contacts_per_week", "Contacts per week (week starting Monday)", ["Week", "Contacts"],
                      rows, chart=LINE, value_columns=["Contacts"],
-                     suppress_columns=["Contacts"] if scope.below_pcn else [])
+                     suppress_columns=["Contacts"], column_total="contacts")
 
 
 def _coordinators(session: Session, scope: Scope) -> DashTable:
@@ -96,6 +113,9 @@ def _coordinators(session: Session, scope: Scope) -> DashTable:
                      ["Coordinator", "People supported", "People per year", f"Against {low}-{high} a year",
                       "Open episodes", "Contacts", "Overdue reviews"], rows, chart=BAR,
                      value_columns=["People per year", "Open episodes", "Overdue reviews"],
+                     suppress_columns=["People supported", "Open episodes", "Contacts", "Overdue reviews"],
+                     derived={"People per year": "People supported", f"Against {low}-{high} a year": "People supported"},
+                     column_total="contacts",
                      brief_columns=["Coordinator", "People per year", f"Against {low}-{high} a year",
                                     "Open episodes", "Contacts", "Overdue reviews"])
 

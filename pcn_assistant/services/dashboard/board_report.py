@@ -7,6 +7,8 @@ and white and never depend on colour.
 
 from __future__ import annotations
 
+from pcn_assistant.core.disclosure import SMALL_MAX
+from pcn_assistant.services.dashboard.disclosure import METHOD_NOTE
 from pcn_assistant.services.dashboard.model import Dashboard, DashTable
 from pcn_assistant.services.reports import ReportDocument
 
@@ -38,11 +40,11 @@ def _report_rows(table: DashTable) -> tuple[list[str], list[list[str]]]:
     if table.chart and table.value_columns and table.rows:
         charted = "Total" if "Total" in table.columns else table.value_columns[0]
         index = table.columns.index(charted)
-        numbers = [r[index] for r in table.rows if isinstance(r[index], (int, float))]
+        numbers = [r[index] for r in table.chart_rows() if isinstance(r[index], (int, float))]
         largest = max(numbers, default=0)
         columns.append(f"{table.columns[index]} (bar)")
         for text_row, row in zip(rows, table.rows, strict=True):
-            text_row.append(text_bar(row[index], largest))
+            text_row.append("" if table.has_total_row and row is table.rows[-1] else text_bar(row[index], largest))
     return columns, rows
 
 
@@ -60,7 +62,7 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
         title="Social prescribing and proactive care: board report",
         subtitle=f"{dashboard.scope_label} - {dashboard.period.label}",
         made_on=dashboard.generated_at.date(),
-        footer="Made with PCN Assistant. Counts of 1-7 below PCN level are shown as *. "
+        footer="Made with PCN Assistant. Counts of 1-7, and any that would give one away, are shown as *. "
                "Risk tiers rank people for review; they are not a diagnosis.")
     summary = document.section("At a glance")
     for section in dashboard.sections:
@@ -73,7 +75,8 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
         for table in (t.brief() for t in section.tables):
             if len(table.rows) > 14:  # long series (weeks, months) print as their last 14 rows
                 shown = DashTable(table.key, f"{table.title} (latest 14)", table.columns, table.rows[-14:],
-                                  table.chart, table.value_columns, table.note)
+                                  table.chart, table.value_columns, table.note,
+                                  has_total_row=table.has_total_row)
             else:
                 shown = table
             columns, rows = _report_rows(shown)
@@ -81,6 +84,7 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
             if table.note:
                 part.paragraph(table.note, "small")
     methods = document.section("Methods")
+    methods.paragraph(f"Disclosure control: {METHOD_NOTE.format(t=SMALL_MAX)}", "small")
     for section in dashboard.sections:
         for note in section.method_notes:
             methods.paragraph(f"{section.title}: {note}", "small")

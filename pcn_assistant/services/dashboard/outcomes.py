@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core import outcomes as measures
+from pcn_assistant.core.disclosure import SUPPRESSED, in_words
 from pcn_assistant.core.paired import mean_change
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
@@ -31,7 +32,7 @@ def build(session: Session, scope: Scope) -> DashSection:
     improved = sum(c.direction == measures.IMPROVED for c in swemwbs)
     rows = [["SWEMWBS metric score", change.n, _rnd(_mean([c.baseline for c in swemwbs])),
              _rnd(_mean([c.follow_up for c in swemwbs])), _rnd(change.mean), _rnd(change.lower), _rnd(change.upper),
-             _share(improved, change.n), excluded[measures.SWEMWBS]]]
+             improved, _share(improved, change.n), excluded[measures.SWEMWBS]]]
     for index, (key, _question) in enumerate(measures.ONS4_QUESTIONS):
         per_question = [c[index] for c in ons4]
         q_change = mean_change([c.change for c in per_question])
@@ -39,26 +40,24 @@ def build(session: Session, scope: Scope) -> DashSection:
         label = per_question[0].label if per_question else key.replace("_", " ").capitalize()
         if key == measures.ANXIETY:
             label += " (a fall is an improvement)"
+        # ONS4's exclusions are one number: shown once, so it cannot be hidden in one row and not another
         rows.append([f"ONS4 {label}", q_change.n, _rnd(_mean([c.baseline for c in per_question])),
                      _rnd(_mean([c.follow_up for c in per_question])), _rnd(q_change.mean), _rnd(q_change.lower),
-                     _rnd(q_change.upper), _share(q_improved, q_change.n), excluded[measures.ONS4]])
+                     _rnd(q_change.upper), q_improved, _share(q_improved, q_change.n),
+                     excluded[measures.ONS4] if index == 0 else None])
+    first_ons4 = rows[1][0]
+    same_pairs = {(r[0], "Pairs"): (first_ons4, "Pairs") for r in rows[2:] if r[1] == rows[1][1]}
     section.tables.append(DashTable(
         "paired_change", "Change between baseline and follow-up (paired measures only)",
         ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
-         "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
-        suppress_columns=["Pairs"] if scope.below_pcn else [],
+         "Improved", "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
+        suppress_columns=["Pairs", "Improved", "Excluded (no complete pair)"],
+        derived={name: ["Pairs"] for name in ("Baseline mean", "Follow-up mean", "Mean change", "Lower 95%",
+                                               "Upper 95%")} | {"% improved": ["Pairs", "Improved"]},
+        same_cells=same_pairs,
         brief_columns=["Measure", "Pairs", "Mean change", "Lower 95%", "Upper 95%", "% improved",
                        "Excluded (no complete pair)"]))
-    if change.n:
-        interval = (f" (95% CI {change.lower:+.2f} to {change.upper:+.2f})" if change.lower is not None else "")
-        section.headlines.append(
-            f"SWEMWBS rose by {change.mean:+.2f} metric points on average{interval} across {change.n} people "
-            f"with a complete baseline and follow-up; {improved / change.n:.0%} improved.")
-    else:
-        section.headlines.append("No complete SWEMWBS baseline and follow-up pairs in the period.")
-    section.headlines.append(
-        f"{excluded[measures.SWEMWBS]} SWEMWBS and {excluded[measures.ONS4]} ONS4 baselines have no complete "
-        f"follow-up yet and are excluded.")
+    section.headlines = headlines(section)
     section.method_notes += [
         "Only paired measures count: a person's complete baseline and complete follow-up for the same "
         "episode, with the follow-up recorded in the period. SWEMWBS raw totals are converted to metric "
@@ -67,6 +66,29 @@ def build(session: Session, scope: Scope) -> DashSection:
         "so '% improved' counts falls for anxiety and rises for the other three.",
     ]
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) table, never raw counts."""
+    table = section.table("paired_change")
+    swemwbs = dict(zip(table.columns, table.rows[0], strict=True))
+    ons4 = dict(zip(table.columns, table.rows[1], strict=True))
+    n = swemwbs["Pairs"]
+    if n == SUPPRESSED:
+        lines = ["SWEMWBS change is withheld: too few complete baseline and follow-up pairs to publish."]
+    elif n:
+        interval = (f" (95% CI {swemwbs['Lower 95%']:+.2f} to {swemwbs['Upper 95%']:+.2f})"
+                    if swemwbs["Lower 95%"] is not None else "")
+        share = swemwbs["% improved"]
+        improved = f"; {share / 100:.0%} improved" if isinstance(share, (int, float)) else ""
+        lines = [f"SWEMWBS rose by {swemwbs['Mean change']:+.2f} metric points on average{interval} across "
+                 f"{n} people with a complete baseline and follow-up{improved}."]
+    else:
+        lines = ["No complete SWEMWBS baseline and follow-up pairs in the period."]
+    column = "Excluded (no complete pair)"
+    lines.append(f"{in_words(swemwbs[column])} SWEMWBS and {in_words(ons4[column])} ONS4 baselines have no "
+                 "complete follow-up yet and are excluded.")
+    return lines
 
 
 def _pairs(session: Session, scope: Scope) -> tuple[dict[str, list], dict[str, int]]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from pcn_assistant.core import referral_lifecycle as life
 from pcn_assistant.core.directory import category_label
+from pcn_assistant.core.disclosure import in_words
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.services.referrals.capacity import usage_for
@@ -23,7 +24,7 @@ TOP_PROVIDERS = 12
 def build(session: Session, scope: Scope) -> DashSection:
     section = DashSection("referrals", "Referrals", "Where do people go, and do they get there?")
     made = [Referral.created_on.between(scope.period.start, scope.period.end), *scope.patients()]
-    suppress = ["Referrals"] if scope.below_pcn else []
+    suppress = ["Referrals"]
 
     by_category = session.execute(
         select(Referral.category, func.count()).join(Patient, Patient.id == Referral.patient_id)
@@ -31,7 +32,7 @@ def build(session: Session, scope: Scope) -> DashSection:
     section.tables.append(DashTable(
         "by_category", "Referrals made, by category of need", ["Category", "Referrals"],
         [[category_label(c), n] for c, n in by_category], chart=BAR, value_columns=["Referrals"],
-        suppress_columns=suppress))
+        suppress_columns=suppress, column_total="referrals"))
 
     by_provider = session.execute(
         select(DirectoryOrganisation.name, func.count())
@@ -42,7 +43,10 @@ def build(session: Session, scope: Scope) -> DashSection:
     section.tables.append(DashTable(
         "by_provider", f"Referrals made, by provider (top {TOP_PROVIDERS})", ["Provider", "Referrals"],
         [list(r) for r in by_provider[:TOP_PROVIDERS]], chart=BAR, value_columns=["Referrals"],
-        suppress_columns=suppress, note=f"{len(by_provider)} providers received referrals in the period."))
+        suppress_columns=suppress, note=f"{len(by_provider)} providers received referrals in the period.",
+        # every provider listed: its rows add up (to the category total when every referral has a service)
+        column_total=None if len(by_provider) > TOP_PROVIDERS else (
+            "referrals" if sum(n for _p, n in by_provider) == sum(n for _c, n in by_category) else "providers")))
 
     outcomes = dict(session.execute(
         select(ReferralEvent.to_status, func.count(func.distinct(ReferralEvent.referral_id)))
@@ -59,19 +63,32 @@ def build(session: Session, scope: Scope) -> DashSection:
     backlog = session.execute(
         select(func.count()).select_from(Referral).join(Patient, Patient.id == Referral.patient_id)
         .where(Referral.status == life.SENT, Referral.sent_on <= chase_before, *scope.patients())).scalar_one()
+    section.tables.append(DashTable(
+        "chase_backlog", "Sent referrals with no reply", ["Measure", "Referrals"],
+        [[f"No reply for {life.CHASE_AFTER_DAYS} days or more", backlog]], chart=None, suppress_columns=suppress))
     section.tables.append(_full_services(session, scope))
-    full = len(section.tables[-1].rows)
-    total = sum(n for _c, n in by_category)
-    section.headlines += [
-        f"{total:,} referrals made in the period to {len(by_provider)} providers.",
-        f"{backlog:,} sent referrals have had no reply for {life.CHASE_AFTER_DAYS} days or more (chase backlog).",
-        f"{full} services are at or over capacity.",
-    ]
+    for table in section.tables:
+        table.add_total_row()
+    section.facts["providers"] = len(by_provider)
+    section.headlines = headlines(section)
     section.method_notes.append(
         "Outcomes count referrals that reached each step during the period (a referral that was "
         "accepted and then attended counts in both). Capacity is places held at once, or referrals "
         "per week or month, as recorded for each service.")
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) tables, never raw counts."""
+    categories = section.table("by_category")
+    total = categories.rows[-1][1] if categories.has_total_row else 0
+    backlog = section.table("chase_backlog").rows[0][1]
+    full = len(section.table("full_services").rows)
+    providers = section.facts.get("providers", 0)
+    return [f"{in_words(total)} referrals made in the period to {providers} providers.",
+            f"{in_words(backlog)} sent referrals have had no reply for {life.CHASE_AFTER_DAYS} days or more "
+            "(chase backlog).",
+            f"{full} services are at or over capacity."]
 
 
 def _full_services(session: Session, scope: Scope) -> DashTable:
@@ -88,5 +105,6 @@ def _full_services(session: Session, scope: Scope) -> DashTable:
     rows.sort(key=lambda r: (-r[5], r[0]))
     return DashTable("full_services", "Services at or over capacity",
                      ["Service", "Provider", "Capacity", "Unit", "In use", "Waiting list"], rows, chart=BAR,
-                     value_columns=["In use", "Waiting list"],
+                     value_columns=["In use", "Waiting list"], suppress_columns=["In use", "Waiting list"],
+                     by_practice=True,  # PCN-wide whichever practice is chosen
                      note="Today's position, PCN-wide: capacity is shared by every practice.")
