@@ -37,12 +37,34 @@ class Attack:
         self.between(terms, value, value)
 
     def ranges(self) -> dict[Hashable, tuple[float, float]]:
-        keys = list(self.bounds)
-        if not keys:
-            return {}
+        """Smallest and largest value of each unknown, solved per connected set of unknowns."""
+        parent = {k: k for k in self.bounds}
+
+        def find(k: Hashable) -> Hashable:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for terms, _low, _high in self.constraints:
+            keys = list(terms)
+            for k in keys[1:]:
+                parent[find(k)] = find(keys[0])
+        groups: dict[Hashable, list[Hashable]] = {}
+        for k in self.bounds:
+            groups.setdefault(find(k), []).append(k)
+        by_group: dict[Hashable, list] = {root: [] for root in groups}
+        for constraint in self.constraints:
+            by_group[find(next(iter(constraint[0])))].append(constraint)
+        found: dict[Hashable, tuple[float, float]] = {}
+        for root, keys in groups.items():
+            found.update(self._solve(keys, by_group[root]))
+        return found
+
+    def _solve(self, keys: list[Hashable], constraints: list) -> dict[Hashable, tuple[float, float]]:
         index = {k: i for i, k in enumerate(keys)}
         rows, limits = [], []
-        for terms, low, high in self.constraints:
+        for terms, low, high in constraints:
             row = np.zeros(len(keys))
             for k, c in terms.items():
                 row[index[k]] = c
@@ -57,6 +79,9 @@ class Attack:
         bounds = [self.bounds[k] for k in keys]
         found = {}
         for k, i in index.items():
+            if not rows:
+                found[k] = (bounds[i][0], math.inf if bounds[i][1] is None else bounds[i][1])
+                continue
             objective = np.zeros(len(keys))
             objective[i] = 1
             low = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")

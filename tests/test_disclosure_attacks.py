@@ -248,3 +248,152 @@ def test_without_secondary_suppression_the_attack_succeeds(tmp_path, monkeypatch
     path, _truth = _hand_built_file(tmp_path)
     frame = compute_variation(None, LOCAL_ADMIN, indicators_file=path).frame
     assert len(attack_variation(frame, _multipliers(frame), {ADDITIVE})) >= 1
+
+
+# --------------------------------------------------------------------------- dashboard
+
+def _dashboards(db, period, today, exact):
+    from pcn_assistant.services.dashboard import build_dashboard
+    from pcn_assistant.services.practices import list_practices
+
+    codes = [p.ods_code for p in list_practices(db)]
+    return {code or "PCN": build_dashboard(db, LOCAL_ADMIN, period=period, practice_code=code, today=today,
+                                           exact=exact) for code in [None, *codes]}
+
+
+def _attack_dashboards(db, period, today):
+    from dashboard_attack import DashboardAttack
+
+    published = _dashboards(db, period, today, exact=False)
+    truth = _dashboards(db, period, today, exact=True)
+    attack = DashboardAttack(published, truth).build()
+    return published, truth, attack
+
+
+def _hidden_small(published, truth) -> int:
+    """How many hidden cells hold a true count of 1-7 (what there is to recover)."""
+    found = 0
+    for scope, dashboard in published.items():
+        for section, true_section in zip(dashboard.sections, truth[scope].sections, strict=True):
+            for table, true_table in zip(section.tables, true_section.tables, strict=True):
+                for row, true_row in zip(table.rows, true_table.rows, strict=True):
+                    found += sum(1 for v, t in zip(row, true_row, strict=True)
+                                 if v == "*" and isinstance(t, int) and 1 <= t <= 7)
+    return found
+
+
+def _counts_recovered(attack) -> dict:
+    """Recovered hidden counts other than 0 (a 0 hidden only to protect a partner, when
+    nothing else was left, may be pinned: 0 is not a small count)."""
+    return {k: v for k, v in attack.recovered().items() if v != 0}
+
+
+def _headline_numbers_come_from_tables(published) -> None:
+    """Every sentence quoting a count quotes the protected table (the issue's "9 before,
+    3 after" beside a * in the table)."""
+    from pcn_assistant.core.disclosure import in_words
+
+    for dashboard in published.values():
+        system = dashboard.section("system")
+        for label, people, before, after, *_ in system.table("before_after").rows:
+            line = next(h for h in system.headlines if h.startswith(label))
+            assert f": {in_words(before)} in the 6 months" in line and f", {in_words(after)} after" in line
+            assert f"({in_words(people)} people" in line
+        weekly = dashboard.section("activity").table("contacts_per_week")
+        assert dashboard.section("activity").headlines[0].startswith(f"{in_words(weekly.rows[-1][1])} contacts")
+        categories = dashboard.section("referrals").table("by_category")
+        total = categories.rows[-1][1] if categories.has_total_row else 0
+        assert dashboard.section("referrals").headlines[0].startswith(f"{in_words(total)} referrals")
+
+
+def test_hand_built_pcn_dashboards_give_nothing_away(small_pcn_dashboard):
+    from dashboard_fixture import TODAY
+
+    for period in ("2026-Q3", "2026"):
+        published, truth, attack = _attack_dashboards(small_pcn_dashboard, period, TODAY)
+        assert _hidden_small(published, truth) >= 20 and attack.kept >= 50
+        assert _counts_recovered(attack) == {}, period
+        _headline_numbers_come_from_tables(published)
+
+
+def test_demo_dashboards_give_nothing_away(demo_db):
+    from pcn_assistant.core import clock
+
+    published, truth, attack = _attack_dashboards(demo_db, "2026-Q3", clock.today())
+    assert _hidden_small(published, truth) >= 50 and attack.kept >= 200
+    assert _counts_recovered(attack) == {}
+    _headline_numbers_come_from_tables(published)
+
+
+def test_without_secondary_suppression_the_dashboard_attack_succeeds(demo_db, monkeypatch):
+    """Hiding only 1-7 leaves them to subtraction (PCN minus practices, Total minus rows):
+    the attack pins them, each to its true value."""
+    import sys
+
+    from pcn_assistant.core import clock
+    from pcn_assistant.services.dashboard import disclosure as dashboard_disclosure
+
+    core = sys.modules["pcn_assistant.core.disclosure.protect"]
+    monkeypatch.setattr(dashboard_disclosure, "protect",
+                        lambda counts, relations=(), **kw: core.protect(counts, (), **kw))
+    _published, truth, attack = _attack_dashboards(demo_db, "2026-Q3", clock.today())
+    recovered = _counts_recovered(attack)
+    assert len(recovered) >= 10
+    for (owner, table, label, column), value in recovered.items():
+        true_table = next(t for s in truth[owner if owner in truth else "PCN"].sections for t in s.tables
+                          if t.key == table)
+        assert next(r for r in true_table.rows if str(r[0]) == label)[true_table.columns.index(column)] == value
+
+
+@pytest.fixture
+def small_pcn_dashboard(db):
+    from dashboard_fixture import build
+
+    with db.transaction() as session:
+        build(session)
+    return db
+
+
+def _sheet_values(path, sheet):
+    return [list(r) for r in load_workbook(path)[sheet].iter_rows(values_only=True)]
+
+
+def test_dashboard_exports_carry_only_the_protected_figures(demo_db, tmp_path, qapp):
+    """The workbook and the board report show what the attack was run on, nothing more:
+    every table cell and headline read back equals the protected dashboard's."""
+    import shutil
+    import subprocess
+
+    from pcn_assistant.core import clock
+    from pcn_assistant.gui.reports.pdf import write_pdf
+    from pcn_assistant.services.dashboard import build_dashboard, export_dashboard
+
+    today = clock.today()
+    for practice in (None, "Y90005"):
+        published = build_dashboard(demo_db, LOCAL_ADMIN, practice_code=practice, today=today)
+        out, _ = export_dashboard(demo_db, LOCAL_ADMIN, tmp_path / f"d-{practice}.xlsx", practice_code=practice,
+                                  today=today)
+        summary = " ".join(str(v) for row in _sheet_values(out, "Summary") for v in row if v)
+        for section in published.sections:
+            for headline in section.headlines:
+                assert headline in summary
+            values = _sheet_values(out, section.title)
+            for table in section.tables:
+                top = next(i for i, row in enumerate(values) if row[0] == table.title)
+                assert values[top + 1][:len(table.columns)] == table.columns
+                for offset, row in enumerate(table.rows, start=2):
+                    assert values[top + offset][:len(row)] == row, (table.key, row)
+        methods = " ".join(str(v) for row in _sheet_values(out, "Methods") for v in row if v)
+        assert "smallest next count" in methods and "1 to 7" in methods
+        if shutil.which("pdftotext") is None:
+            continue
+        pdf, document = export_dashboard(demo_db, LOCAL_ADMIN, tmp_path / f"d-{practice}.pdf",
+                                         practice_code=practice, today=today)
+        write_pdf(document, pdf)
+        raw = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                             check=True).stdout
+        text = " ".join(raw.replace("-\n", "-").split())  # lines wrap after a hyphen
+        system = published.section("system")
+        for headline in system.headlines:
+            assert " ".join(headline.split()) in text
+        assert "smallest next count" in text

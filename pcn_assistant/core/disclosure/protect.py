@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pcn_assistant.core.disclosure.rules import DEFAULT_RULE, SUPPRESSED, Rule
 
 PRIMARY = "primary"
@@ -86,6 +88,15 @@ def protect(
         elif key in denominators and rule.small_complement(count, denominators[key]):
             result.reasons[key] = COMPLEMENT
     groups = [list(dict.fromkeys(g)) for g in relations]
+    while True:
+        _one_relation_at_a_time(groups, result, counts, denominators, fixed)
+        if not _break_solvable(groups, result, counts, denominators, fixed):
+            return result
+
+
+def _one_relation_at_a_time(groups: list[list[Hashable]], result: Protection, counts: Mapping[Hashable, float],
+                            denominators: Mapping[Hashable, float], fixed: set[Hashable]) -> None:
+    """The classic rule: no relation may hold a lone hidden cell (or hidden 1s only)."""
     changed = True
     while changed:
         changed = False
@@ -97,7 +108,63 @@ def protect(
             if choice is not None:
                 result.reasons[choice] = SECONDARY
                 changed = True
-    return result
+
+
+def _break_solvable(groups: list[list[Hashable]], result: Protection, counts: Mapping[Hashable, float],
+                    denominators: Mapping[Hashable, float], fixed: set[Hashable]) -> bool:
+    """Linked tables can be solved together even when each relation holds two hidden
+    cells (a row, a column and the PCN against its practices). Find every hidden cell the
+    relations determine (linear algebra: the cell is fixed in every solution) and hide
+    the smallest next cell of one of its relations; True if anything was added."""
+    added = False
+    for cell in determined_cells(groups, set(result.reasons)):
+        if cell not in result.reasons or result.reasons[cell] is None:
+            continue
+        for group in sorted((g for g in groups if cell in g), key=len):
+            choice = _smallest_next(group, result, counts, denominators, fixed)
+            if choice is not None:
+                result.reasons[choice] = SECONDARY
+                added = True
+                break
+    return added
+
+
+def determined_cells(groups: Iterable[Sequence[Hashable]], hidden: set[Hashable]) -> list[Hashable]:
+    """Hidden cells whose value follows from the relations (each relation: the last cell is
+    the sum of the others) and the published cells, ignoring bounds. Solved per connected
+    set of hidden cells, so large tables stay quick."""
+    rows = [g for g in groups if any(k in hidden for k in g)]
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(k: Hashable) -> Hashable:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for group in rows:
+        inside = [k for k in group if k in hidden]
+        for k in inside[1:]:
+            parent[find(k)] = find(inside[0])
+    components: dict[Hashable, list[list[Hashable]]] = {}
+    for group in rows:
+        first = next(k for k in group if k in hidden)
+        components.setdefault(find(first), []).append(group)
+    found = []
+    for component in components.values():
+        cells = list(dict.fromkeys(k for g in component for k in g if k in hidden))
+        index = {k: i for i, k in enumerate(cells)}
+        matrix = np.zeros((len(component), len(cells)))
+        for r, group in enumerate(component):
+            for position, k in enumerate(group):
+                if k in index:
+                    matrix[r, index[k]] += -1.0 if position == len(group) - 1 else 1.0
+        _u, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+        rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+        null = vt[rank:]
+        norms = np.sqrt((null ** 2).sum(axis=0)) if len(null) else np.zeros(len(cells))
+        found += [k for k, i in index.items() if norms[i] < 1e-7]
+    return found
 
 
 def _pinned(hidden: list[Hashable], counts: Mapping[Hashable, float]) -> bool:
