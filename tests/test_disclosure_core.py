@@ -94,3 +94,19 @@ def test_none_mode_hides_nothing():
 
 def test_in_words():
     assert [in_words(v) for v in ("*", 1234, 3.0, 2.25)] == ["* (withheld)", "1,234", "3", "2.2"]
+
+
+def test_linked_relations_solved_together_get_another_cell():
+    """a+b, b+c and a+c are each published: every relation holds two hidden cells, yet
+    three equations pin all three. The audit finds that and hides more."""
+    from pcn_assistant.core.disclosure.protect import determined_cells
+
+    counts = {"a": 3, "b": 2, "c": 4, "x": 20, "y": 30, "ab": 5, "bc": 6, "ac": 7, "cx": 24, "ay": 33}
+    relations = [["a", "b", "ab"], ["b", "c", "bc"], ["a", "c", "ac"], ["c", "x", "cx"], ["a", "y", "ay"]]
+    assert set(determined_cells(relations, {"a", "b", "c"})) == {"a", "b", "c"}
+    protection = protect(counts, relations, fixed={"ab", "bc", "ac", "cx", "ay"})
+    assert {"a", "b", "c"} <= set(protection.reasons) and len(protection.reasons) > 3
+    assert determined_cells(relations, set(protection.reasons)) == []
+    # a rectangle of four hidden cells in a table with row and column totals is safe as it is
+    rectangle = [["p", "q", "r1"], ["s", "t", "r2"], ["p", "s", "c1"], ["q", "t", "c2"]]
+    assert determined_cells(rectangle, {"p", "q", "s", "t"}) == []
