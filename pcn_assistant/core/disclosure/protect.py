@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import linalg
 
 from pcn_assistant.core.disclosure.rules import DEFAULT_RULE, SUPPRESSED, Rule
 
@@ -159,11 +160,13 @@ def determined_cells(groups: Iterable[Sequence[Hashable]], hidden: set[Hashable]
             for position, k in enumerate(group):
                 if k in index:
                     matrix[r, index[k]] += -1.0 if position == len(group) - 1 else 1.0
-        _u, singular, vt = np.linalg.svd(matrix, full_matrices=True)
-        rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
-        null = vt[rank:]
-        norms = np.sqrt((null ** 2).sum(axis=0)) if len(null) else np.zeros(len(cells))
-        found += [k for k, i in index.items() if norms[i] < 1e-7]
+        # a cell is determined when it lies in the row space of the relations: its squared
+        # projection onto an orthonormal basis of that space (rank-revealing QR) is 1
+        basis, triangle, _pivots = linalg.qr(matrix.T, mode="economic", pivoting=True)
+        diagonal = np.abs(np.diag(triangle))
+        rank = int((diagonal > 1e-9 * max(1.0, diagonal.max(initial=0.0))).sum())
+        projection = (basis[:, :rank] ** 2).sum(axis=1)
+        found += [k for k, i in index.items() if projection[i] > 1 - 1e-7]
     return found
 
 
