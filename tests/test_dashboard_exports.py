@@ -48,7 +48,7 @@ def test_practice_workbook_suppresses_small_counts(small_pcn, tmp_path):
     header = next(r for r in rows if r[0] == "Group")
     band = dict(zip(header, next(r for r in rows if r[0] == "75-84"), strict=False))
     assert band["Offered"] == "*" and band["% of offered"] == "*" and band["Gap"] == "*"
-    assert band["Registered"] == 5
+    assert band["Registered"] == "*" and band["% of list"] == "*"  # 5 people registered: small too
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
@@ -90,11 +90,26 @@ def test_dashboard_area_shows_every_section_with_tables(qtbot, small_pcn):
     assert all(t.accessibleName().startswith("Table:") for t in tables)
     model = tables[0].model()
     assert model.data(model.index(0, 0)) == "P00001"
-    # choosing a practice rebuilds with suppression below PCN level
+    # an identifiable role sees exact counts on screen (and says so); the view is audited
     area.practice_combo.setCurrentIndex(area.practice_combo.findData("P00001"))
     qtbot.waitUntil(lambda: area.dashboard is not None and area.dashboard.practice_code == "P00001", timeout=20_000)
     tiers = area.dashboard.section("reach").table("tiers_by_practice")
-    assert tiers.rows[0][3] == "*"
+    assert tiers.rows[0][3] == 2 and "Exact counts" in area.status_label.text()
+    with small_pcn.session() as session:
+        assert session.query(AuditEvent).filter(AuditEvent.action == "disclosure.exact").count() >= 1
+
+
+def test_practice_manager_sees_protected_figures_on_screen(qtbot, small_pcn):
+    from pcn_assistant.gui.areas.dashboard import DashboardArea
+    from pcn_assistant.gui.context import AppContext
+    from pcn_assistant.services.security import PRACTICE_MANAGER, Actor
+
+    manager = Actor("pm", PRACTICE_MANAGER, practice_code="P00001")
+    area = DashboardArea(AppContext(db=small_pcn, actor=manager), today=TODAY)
+    qtbot.addWidget(area)
+    qtbot.waitUntil(lambda: area.dashboard is not None, timeout=20_000)
+    tiers = area.dashboard.section("reach").table("tiers_by_practice")
+    assert tiers.rows[0][:4] == ["P00001", "*", "*", "*"] and "Exact" not in area.status_label.text()
 
 
 def test_cli_export(small_pcn, tmp_path):

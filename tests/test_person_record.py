@@ -431,7 +431,22 @@ def test_equity_has_a_lives_alone_dimension_and_signposting_is_on_the_dashboard(
     assert {row[0] for row in household.rows} >= {"Lives alone"}
     referrals = next(s for s in dashboard.sections if s.key == "referrals")
     table = next(t for t in referrals.tables if t.key == "signposting")
-    assert table.rows and table.rows[0][0] and table.note.startswith("1 person signposted")
+    assert [row[0] for row in table.rows] == ["Money", "Total"]
+    assert table.rows[0][1] == "*"  # one person: a small count, protected like every other
+
+
+def test_signposting_counts_each_person_once_under_their_first_need(db, world):
+    from pcn_assistant.services.dashboard import build_dashboard
+
+    for pid in world.patients[:4]:
+        signposting.record_signposting(db, WORKER, pid, description="Leaflet", category="money",
+                                       on=date(2026, 10, 1))
+    signposting.record_signposting(db, WORKER, world.patients[0], description="Helpline", category="carers",
+                                   on=date(2026, 10, 9))
+    dashboard = build_dashboard(db, DIRECTOR, today=TODAY, exact=True)
+    referrals = next(s for s in dashboard.sections if s.key == "referrals")
+    table = next(t for t in referrals.tables if t.key == "signposting")
+    assert table.rows == [["Money", 4, 4], ["Total", 4, 4]]
 
 
 def test_demo_fills_the_person_record(demo_db):

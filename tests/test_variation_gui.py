@@ -89,6 +89,9 @@ def test_practice_manager_sees_and_exports_own_practice(qtbot, demo_db, tmp_path
     assert area.model.rows == ["PCN", "Y90001"]
     assert not area.practice_combo.isEnabled() and area.import_button.isHidden()
     assert not area.export_button.isHidden()
+    # no exact counts for an aggregate-only role: only the protected rules are offered
+    rules = [area.suppression_combo.itemData(i) for i in range(area.suppression_combo.count())]
+    assert rules == ["nhs", "nhs-round5"]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "mine.xlsx"), ""))
     area.export()
     qtbot.waitUntil(lambda: bool(quiet_boxes), timeout=30_000)

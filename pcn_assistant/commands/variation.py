@@ -36,8 +36,10 @@ def _common(parser) -> None:  # noqa: ANN001
     parser.add_argument("--period", action="append", metavar="P", help="only this period (repeatable)")
     parser.add_argument("--indicator", action="append", metavar="CODE", help="only this indicator (repeatable)")
     parser.add_argument("--practice", metavar="ODS", help="show one practice against the PCN")
-    parser.add_argument("--suppression", choices=("nhs", "none"), default="nhs",
-                        help="nhs (default): numerators of 1-7 shown as *; none: internal use only")
+    parser.add_argument("--suppression", choices=("nhs", "nhs-round5", "none"), default="nhs",
+                        help="nhs (default): counts and complements of 1-7 shown as *, with secondary "
+                             "suppression; nhs-round5: also rounds other counts to 5; none: exact counts "
+                             "on stdout, for roles allowed them (never a file)")
 
 
 def _options(args) -> dict:  # noqa: ANN001
@@ -46,12 +48,15 @@ def _options(args) -> dict:  # noqa: ANN001
 
 
 def run_compute(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services.disclosure import checked_mode
     from pcn_assistant.services.safe_cells import csv_frame
     from pcn_assistant.services.safe_files import make_private
     from pcn_assistant.services.variation import compute_variation
 
     refuse_existing(args.out, args.force)
     actor = ctx.actor
+    if args.out:
+        checked_mode(actor, args.suppression, export=True)
     result = compute_variation(None if args.indicators else ctx.db, actor, **_options(args))
     if result.empty:
         raise InvalidInput("no indicator values for the chosen periods and indicators")

@@ -120,3 +120,12 @@ def short_date_label(category: str) -> str:
     year, month, day = match.groups()
     name = MONTHS[int(month) - 1]
     return f"{int(day)} {name} {year[2:]}" if day else f"{name} {year}"
+
+
+def plural_published(value: object, singular: str, plural_form: str | None = None) -> str:
+    """A published (perhaps withheld) count with the right noun: ``1 contact``,
+    ``12 contacts``, ``* (withheld) contacts``."""
+    from pcn_assistant.core.disclosure import in_words
+
+    word = singular if value == 1 else (plural_form or f"{singular}s")
+    return f"{in_words(value)} {word}"

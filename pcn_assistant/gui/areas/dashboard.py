@@ -28,9 +28,9 @@ from pcn_assistant.services.dashboard import (
     DashSection,
     build_dashboard,
     export_dashboard,
-    published,
 )
 from pcn_assistant.services.dashboard.period import period_choices
+from pcn_assistant.services.disclosure import can_see_exact
 from pcn_assistant.services.practices import list_practices
 
 
@@ -40,6 +40,8 @@ class DashboardArea(QWidget):
         self.ctx = ctx
         self.today = today or clock.today()
         self.dashboard: Dashboard | None = None
+        # identifiable roles see exact counts on screen (audited); everyone else protected ones
+        self.exact = can_see_exact(ctx.actor)
         self._task = None
         form = embed_form(self, "dashboard_view.ui")
         self.period_combo = child(form, QComboBox, "periodCombo")
@@ -66,10 +68,11 @@ class DashboardArea(QWidget):
         """Rebuild off the GUI thread; the tabs fill in when the figures arrive."""
         period, practice = self.period_combo.currentData(), self.practice_combo.currentData()
         self.status_label.setText("Working out the figures…")
+        exact = self.exact
 
         def work() -> Dashboard:
-            return published(build_dashboard(self.ctx.db, self.ctx.actor, period=period,
-                                             practice_code=practice, today=self.today))
+            return build_dashboard(self.ctx.db, self.ctx.actor, period=period, practice_code=practice,
+                                   today=self.today, exact=exact)
 
         self._task = run_task(work, parent=self, title="Building the dashboard",
                               on_success=self.show_dashboard, on_failure=self._failed)
@@ -84,9 +87,10 @@ class DashboardArea(QWidget):
         for section in dashboard.sections:
             self.tabs.addTab(section_page(section), section.title)
         self.tabs.setCurrentIndex(max(current, 0))
-        self.status_label.setText(
-            f"{dashboard.scope_label}, {dashboard.period.label}. Counts of 1-7 below PCN level show as *. "
-            "Risk tiers rank people for review; they are not a diagnosis.")
+        counts = ("Exact counts, for you only: exports are always protected." if self.exact else
+                  "Counts of 1-7, and any that would give one away, show as *.")
+        self.status_label.setText(f"{dashboard.scope_label}, {dashboard.period.label}. {counts} "
+                                  "Risk tiers rank people for review; they are not a diagnosis.")
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export dashboard", "dashboard.xlsx",
@@ -122,9 +126,9 @@ def section_page(section: DashSection) -> QWidget:
             row.addWidget(QLabel("No data for this period."))
             layout.addWidget(box)
             continue
-        if table.chart and table.value_columns and table.rows:
-            categories = [str(r[0]) for r in table.rows]
-            series = {name: table.column(name) for name in table.value_columns}
+        if table.chart and table.value_columns and table.chart_rows():
+            categories = [str(r[0]) for r in table.chart_rows()]
+            series = {name: table.column(name)[:len(categories)] for name in table.value_columns}
             wide_table = len(table.columns) > 4  # a narrow table gives the chart more room for its labels
             row.addWidget(make_chart_view(table.title, table.chart, categories, series, show_title=False),
                           3 if wide_table else 4)

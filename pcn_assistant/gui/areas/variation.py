@@ -32,9 +32,10 @@ from pcn_assistant.gui.areas.variation_funnel import FunnelPlot, describe_row, f
 from pcn_assistant.gui.context import AppContext
 from pcn_assistant.gui.forms import child, embed_form
 from pcn_assistant.gui.tasks import run_task
+from pcn_assistant.services.disclosure import can_see_exact
 from pcn_assistant.services.security import EXPORT_AGGREGATE, IMPORTS_RUN
 from pcn_assistant.services.variation import compute_variation, export_variation, import_indicators
-from pcn_assistant.services.variation.compute import NHS, NONE, SUPPRESSION_MARK
+from pcn_assistant.services.variation.compute import NHS, NHS_ROUND5, NONE, SUPPRESSION_MARK
 from pcn_assistant.services.variation.palette import LOOKS, SUPPRESSED_LOOK, look_for
 from pcn_assistant.services.variation.service import VariationResult
 
@@ -170,7 +171,9 @@ class VariationArea(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.suppression_combo.addItem("NHS rule: 1-7 shown as *", NHS)
-        self.suppression_combo.addItem("None (internal use only)", NONE)
+        self.suppression_combo.addItem("NHS rule, counts rounded to 5", NHS_ROUND5)
+        if can_see_exact(ctx.actor):  # exact counts on screen only, and audited
+            self.suppression_combo.addItem("Exact counts (on screen only; audited)", NONE)
         self.legend.setText("   ".join(f"{look.symbol} {name}" for name, look in LOOKS.items())
                             + f"   {SUPPRESSED_LOOK.symbol} suppressed (1-7)")
         self.import_button.setVisible(ctx.actor.can(IMPORTS_RUN))
@@ -327,6 +330,8 @@ class VariationArea(QWidget):
             path += ".xlsx"
         codes = self.checked_codes() or None
         suppression = self.suppression_combo.currentData() or NHS
+        if suppression == NONE:  # exact counts are for the screen: every export is protected
+            suppression = NHS
         self.export_button.setEnabled(False)
         self._task = run_task(
             lambda: export_variation(self.ctx.db, self.ctx.actor, path, indicator_codes=codes,

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core.caseload import GUIDANCE_PER_YEAR, UNSUCCESSFUL
-from pcn_assistant.core.plain_names import plural
+from pcn_assistant.core.disclosure import SUPPRESSED
+from pcn_assistant.core.plain_names import plural_published
 from pcn_assistant.services.caseload.coordinators import display_names
 from pcn_assistant.services.dashboard.model import BAR, LINE, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
@@ -23,17 +24,14 @@ def build(session: Session, scope: Scope) -> DashSection:
     section = DashSection("activity", "Activity", "What is the team doing, and is the load fair?")
     weekly = _contacts_per_week(session, scope)
     coordinators = _coordinators(session, scope)
-    section.tables += [weekly, coordinators]
-    days = _days_to_first_contact(session, scope)
-    overdue = sum(int(r[coordinators.columns.index("Overdue reviews")]) for r in coordinators.rows)
-    total_contacts = sum(int(r[1]) for r in weekly.rows)
-    section.headlines += [
-        f"{plural(total_contacts, 'contact')} in the period ({total_contacts / max(len(weekly.rows), 1):.1f} a week).",
-        (f"Median {days[0]:g} days from referral to first contact ({plural(days[1], 'episode')})."
-         if days[0] is not None else "No episodes with a first contact in the period."),
-        f"{plural(overdue, 'open episode')} {'is' if overdue == 1 else 'are'} past "
-        f"{'its' if overdue == 1 else 'their'} review date.",
-    ]
+    median_days, episodes = _days_to_first_contact(session, scope)
+    first = DashTable("first_contact", "Time from referral to first contact", ["Measure", "Episodes", "Median days"],
+                      [["Referral to first contact", episodes, median_days]], chart=None,
+                      suppress_columns=["Episodes"], derived={"Median days": "Episodes"})
+    section.tables += [weekly, coordinators, first]
+    weekly.add_total_row()
+    coordinators.add_total_row()
+    section.headlines = headlines(section)
     low, high = GUIDANCE_PER_YEAR
     section.method_notes += [
         f"People supported per year: distinct people with an episode open during the period, scaled "
@@ -42,6 +40,26 @@ def build(session: Session, scope: Scope) -> DashSection:
         "the date the episode was first marked contacted, for episodes referred in the period.",
     ]
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) Total rows, never raw counts."""
+    weekly, coordinators = section.table("contacts_per_week"), section.table("coordinators")
+    contacts = weekly.rows[-1][1] if weekly.has_total_row else SUPPRESSED
+    weeks = max(len(weekly.chart_rows()), 1)
+    per_week = f" ({contacts / weeks:.1f} a week)" if isinstance(contacts, (int, float)) else ""
+    overdue = coordinators.rows[-1][coordinators.columns.index("Overdue reviews")] if coordinators.rows else 0
+    _label, episodes, median_days = section.table("first_contact").rows[0]
+    if episodes == SUPPRESSED:
+        first = "The time from referral to first contact is withheld: too few episodes to publish."
+    elif median_days is None:
+        first = "No episodes with a first contact in the period."
+    else:
+        first = (f"Median {median_days:g} days from referral to first contact "
+                 f"({plural_published(episodes, 'episode')}).")
+    verb = "is past its" if overdue == 1 else "are past their"
+    return [f"{plural_published(contacts, 'contact')} in the period{per_week}.", first,
+            f"{plural_published(overdue, 'open episode')} {verb} review date."]
 
 
 def _contacts_per_week(session: Session, scope: Scope) -> DashTable:
@@ -65,7 +83,7 @@ def _contacts_per_week(session: Session, scope: Scope) -> DashTable:
         week += timedelta(days=7)
     return DashTable("contacts_per_week", "Contacts per week (week starting Monday)", ["Week", "Contacts"],
                      rows, chart=LINE, value_columns=["Contacts"],
-                     suppress_columns=["Contacts"] if scope.below_pcn else [])
+                     suppress_columns=["Contacts"], column_total="contacts")
 
 
 def _coordinators(session: Session, scope: Scope) -> DashTable:
@@ -101,6 +119,9 @@ def _coordinators(session: Session, scope: Scope) -> DashTable:
                      ["Coordinator", "People supported", "People per year", f"Against {low}-{high} a year",
                       "Open episodes", "Contacts", "Overdue reviews"], rows, chart=BAR,
                      value_columns=["People per year", "Open episodes", "Overdue reviews"],
+                     suppress_columns=["People supported", "Open episodes", "Contacts", "Overdue reviews"],
+                     derived={"People per year": "People supported", f"Against {low}-{high} a year": "People supported"},
+                     column_total="contacts",
                      brief_columns=["Coordinator", "People per year", f"Against {low}-{high} a year",
                                     "Open episodes", "Contacts", "Overdue reviews"])
 

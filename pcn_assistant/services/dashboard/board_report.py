@@ -8,6 +8,8 @@ values written on the bars) and sits above the table that holds its numbers.
 
 from __future__ import annotations
 
+from pcn_assistant.core.disclosure import SMALL_MAX
+from pcn_assistant.services.dashboard.disclosure import METHOD_NOTE
 from pcn_assistant.services.dashboard.model import LINE, STACKED, Dashboard, DashTable
 from pcn_assistant.services.reports import ReportChart, ReportDocument
 
@@ -34,15 +36,16 @@ def summary_paragraph(dashboard: Dashboard) -> str:
 
 def report_chart(table: DashTable) -> ReportChart | None:
     """The table's chart as vectors: lines for series over time, horizontal bars otherwise."""
-    if not table.chart or not table.value_columns or not table.rows:
+    rows = table.chart_rows()  # never the Total row: a total bar would dwarf the rest
+    if not table.chart or not table.value_columns or not rows:
         return None
     kind = "line" if table.chart == LINE else "stacked" if table.chart == STACKED else "bar"
     series = []
     for name in table.value_columns:
         values = tuple(v if isinstance(v, (int, float)) and not isinstance(v, bool) else
-                       ("*" if v == "*" else None) for v in table.column(name))
+                       ("*" if v == "*" else None) for v in table.column(name)[:len(rows)])
         series.append((name, values))
-    return ReportChart(table.title, kind, tuple(str(r[0]) for r in table.rows), tuple(series))
+    return ReportChart(table.title, kind, tuple(str(r[0]) for r in rows), tuple(series))
 
 
 def column_widths(columns: list[str], rows: list[list[str]]) -> tuple[int, ...]:
@@ -63,7 +66,7 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
         title="Social prescribing and proactive care: board report",
         subtitle=f"{dashboard.scope_label} - {dashboard.period.label}",
         made_on=dashboard.generated_at.date(),
-        footer="Made with PCN Assistant. Counts of 1-7 below PCN level are shown as *. "
+        footer="Made with PCN Assistant. Counts of 1-7, and any that would give one away, are shown as *. "
                "Risk tiers rank people for review; they are not a diagnosis.")
     document.section("Summary").paragraph(summary_paragraph(dashboard), "lead")
     for section in dashboard.sections:
@@ -84,7 +87,8 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
                 continue
             if len(table.rows) > LATEST_ROWS:
                 shown = DashTable(table.key, f"{table.title} (latest {LATEST_ROWS})", table.columns,
-                                  table.rows[-LATEST_ROWS:], table.chart, table.value_columns, table.note)
+                                  table.rows[-LATEST_ROWS:], table.chart, table.value_columns, table.note,
+                                  has_total_row=table.has_total_row)
             else:
                 shown = table
             rows = [[_display(v) for v in row] for row in shown.rows]
@@ -92,6 +96,7 @@ def board_report(dashboard: Dashboard) -> ReportDocument:
             if table.note:
                 part.paragraph(table.note, "small")
     methods = document.section("Methods")
+    methods.paragraph(f"Disclosure control: {METHOD_NOTE.format(t=SMALL_MAX)}", "small")
     for section in dashboard.sections:
         for note in section.method_notes:
             methods.paragraph(f"{section.title}: {note}", "small")

@@ -68,8 +68,9 @@ def build(session: Session, scope: Scope) -> DashSection:
     for index, (key, title, _group) in enumerate(dims):
         width = len(dims)
         table = _dimension_table(key, title, _marginal(registered, index, width), _marginal(people, index, width))
+        table.add_total_row()
         section.tables.append(table)
-        section.headlines.append(_gap_headline(title, table))
+    section.headlines = headlines(section)
     section.method_notes += [
         f"The comparison is with the eligible population: registered patients aged {ELIGIBLE_FROM_AGE} "
         "and over (the service is for adults). People under 18 are left out on both sides.",
@@ -80,6 +81,11 @@ def build(session: Session, scope: Scope) -> DashSection:
         "under- or over-represented when its share of the eligible population lies outside that interval.",
     ]
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """One line per dimension, from the (protected) tables: a withheld gap is not quoted."""
+    return [_gap_headline(t.title.split(":")[0], t) for t in section.tables]
 
 
 def _gap_headline(title: str, table: DashTable) -> str:
@@ -156,9 +162,13 @@ def _dimension_table(key: str, title: str, registered: dict, people: dict) -> Da
         ["Group", "Gap", "% of list", "% of offered", "Lower 95%", "Upper 95%", "Registered", "Offered",
          "Accepted", "Declined", "Reached", "Reach per 1,000"], rows, chart=BAR,
         value_columns=["% of list", "% of offered"],
-        suppress_columns=["Offered", "Accepted", "Declined", "Reached"],
-        derived={"% of offered": "Offered", "Lower 95%": "Offered", "Upper 95%": "Offered",
-                 "Reach per 1,000": "Reached", "Gap": "Offered"},
+        suppress_columns=["Registered", "Offered", "Accepted", "Declined", "Reached"],
+        # a share quotes its total too: a share of a withheld total would give the total away
+        derived={"% of list": ["Registered", "Total:Registered"], "% of offered": ["Offered", "Total:Offered"],
+                 "Lower 95%": ["Offered", "Total:Offered"], "Upper 95%": ["Offered", "Total:Offered"],
+                 "Gap": ["Offered", "Total:Offered", "Registered", "Total:Registered"],
+                 "Reach per 1,000": ["Reached", "Registered"]},
+        column_total="equity",
         brief_columns=["Group", "Gap", "% of list", "% of offered", "Lower 95%", "Upper 95%", "Offered"])
 
 

@@ -1,6 +1,6 @@
 """The dashboard as an Excel workbook: one sheet per section with native charts, and Methods.
 
-Counts below PCN level are suppressed before anything is written (``published``).
+Every figure has been through disclosure control before it gets here (``build_dashboard``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant import __version__
 from pcn_assistant.core.disclosure import SMALL_MAX
+from pcn_assistant.services.dashboard.disclosure import METHOD_NOTE
 from pcn_assistant.services.dashboard.model import LINE, STACKED, Dashboard, DashSection, DashTable
 from pcn_assistant.services.safe_cells import save_workbook, xlsx_text
 from pcn_assistant.services.variation.workbook_style import page_setup
@@ -26,7 +27,7 @@ TITLE = Font(bold=True, size=14)
 
 
 def write_workbook(dashboard: Dashboard, out: str | Path) -> Path:
-    """Write ``dashboard`` (already passed through ``published``) to ``out``."""
+    """Write ``dashboard`` (already protected by ``build_dashboard``) to ``out``."""
     out = Path(out)
     workbook = Workbook()
     summary = workbook.active
@@ -105,7 +106,7 @@ def _write_table(sheet: Worksheet, table: DashTable, top: int, widths: dict[int,
         last += 1
         sheet.cell(last, 1, table.note).font = Font(italic=True)
     if table.chart and table.rows and table.value_columns:
-        _add_chart(sheet, table, header, header + len(table.rows), len(table.columns) + 2)
+        _add_chart(sheet, table, header, header + len(table.chart_rows()), len(table.columns) + 2)
         last = max(last, top + 16)
     return last
 
@@ -138,8 +139,7 @@ def _methods_sheet(sheet: Worksheet, dashboard: Dashboard) -> None:
         ("Scope", dashboard.scope_label),
         ("Period", f"{dashboard.period.label} ({dashboard.period.start:%d-%b-%Y} to {dashboard.period.end:%d-%b-%Y})"),
         ("Generated", dashboard.generated_at.strftime("%d-%b-%Y %H:%M")),
-        ("Small numbers", f"Counts below PCN level of 1 to {SMALL_MAX} are shown as * (NHS Digital's rule); "
-                          "values derived from them are suppressed too. 0 stays 0. Totals use the true counts."),
+        ("Small numbers", METHOD_NOTE.format(t=SMALL_MAX)),
         ("Confidence intervals", "Wilson score 95% intervals for proportions (PHE/OHID Fingertips method); "
                                  "t-based 95% intervals for mean paired change."),
     ]

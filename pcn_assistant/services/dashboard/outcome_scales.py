@@ -16,7 +16,8 @@ def _rnd(value: float | None) -> float | None:
 
 
 def scale_rows(pairs: dict[str, list], excluded: dict[str, int]) -> list[list]:
-    """One row per scale with any pairs or exclusions: n, means, mean change and CI, % improved."""
+    """One row per scale with any pairs or exclusions, in the Outcomes table's columns: pairs,
+    means, mean change and its CI, number and % improved, and exclusions."""
     rows = []
     for scale in scales.SCALES:
         scored = []
@@ -29,7 +30,7 @@ def scale_rows(pairs: dict[str, list], excluded: dict[str, int]) -> list[list]:
         change = mean_change([after - before for before, after in scored])
         improved = sum(scales.improvement(scale, before, after) == "improved" for before, after in scored)
         rows.append([scales.LABELS[scale], change.n, _mean([b for b, _ in scored]), _mean([a for _, a in scored]),
-                     _rnd(change.mean), _rnd(change.lower), _rnd(change.upper),
+                     _rnd(change.mean), _rnd(change.lower), _rnd(change.upper), improved,
                      round(100 * improved / change.n, 1) if change.n else None, excluded.get(scale, 0)])
     return rows
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core import outcomes as measures
+from pcn_assistant.core.disclosure import SUPPRESSED, in_words
 from pcn_assistant.core.outcome_scales import SCALES
 from pcn_assistant.core.paired import mean_change
 from pcn_assistant.core.plain_names import plural
@@ -37,7 +38,7 @@ def build(session: Session, scope: Scope) -> DashSection:
     improved = sum(c.meaningful == measures.IMPROVED for c in swemwbs)
     rows = [["Mental wellbeing (SWEMWBS)", change.n, _rnd(_mean([c.baseline for c in swemwbs])),
              _rnd(_mean([c.follow_up for c in swemwbs])), _rnd(change.mean), _rnd(change.lower), _rnd(change.upper),
-             _share(improved, change.n), excluded[measures.SWEMWBS]]]
+             improved, _share(improved, change.n), excluded[measures.SWEMWBS]]]
     for index, (key, _question) in enumerate(measures.ONS4_QUESTIONS):
         per_question = [c[index] for c in ons4]
         q_change = mean_change([c.change for c in per_question])
@@ -45,32 +46,28 @@ def build(session: Session, scope: Scope) -> DashSection:
         label = per_question[0].label if per_question else key.replace("_", " ").capitalize()
         if key == measures.ANXIETY:
             label += ", a fall is an improvement"
+        # ONS4's exclusions are one number: shown once, so it cannot be hidden in one row and not another
         rows.append([f"{label} (ONS4)", q_change.n, _rnd(_mean([c.baseline for c in per_question])),
                      _rnd(_mean([c.follow_up for c in per_question])), _rnd(q_change.mean), _rnd(q_change.lower),
-                     _rnd(q_change.upper), _share(q_improved, q_change.n), excluded[measures.ONS4]])
+                     _rnd(q_change.upper), q_improved, _share(q_improved, q_change.n),
+                     excluded[measures.ONS4] if index == 0 else None])
+    first_ons4 = rows[1][0]
+    same_pairs = {(r[0], "Pairs"): (first_ons4, "Pairs") for r in rows[2:5] if r[1] == rows[1][1]}
     rows += scale_rows(pairs, excluded)
     section.tables.append(DashTable(
         "paired_change", ("Wellbeing: % of people who improved between baseline and follow-up "
                           f"(a meaningful change: SWEMWBS {measures.SWEMWBS_MEANINGFUL:g}+ metric points, "
                           f"ONS4 {measures.ONS4_MEANINGFUL}+ point)"),
         ["Measure", "Pairs", "Baseline mean", "Follow-up mean", "Mean change", "Lower 95%", "Upper 95%",
-         "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
-        suppress_columns=["Pairs"] if scope.below_pcn else [],
+         "Improved", "% improved", "Excluded (no complete pair)"], rows, chart=BAR, value_columns=["% improved"],
+        suppress_columns=["Pairs", "Improved", "Excluded (no complete pair)"],
+        derived={name: ["Pairs"] for name in ("Baseline mean", "Follow-up mean", "Mean change", "Lower 95%",
+                                               "Upper 95%")} | {"% improved": ["Pairs", "Improved"]},
+        same_cells=same_pairs,
         brief_columns=["Measure", "Pairs", "Mean change", "Lower 95%", "Upper 95%", "% improved",
                        "Excluded (no complete pair)"],
         note="The chart shows the % of people whose score improved (paired measures only). " + MEASURES_NOTE))
-    if change.n:
-        interval = (f" (95% CI {change.lower:+.2f} to {change.upper:+.2f})" if change.lower is not None else "")
-        section.headlines.append(
-            f"Mental wellbeing (SWEMWBS) rose by {change.mean:+.2f} metric points on average{interval} across "
-            f"{plural(change.n, 'person', 'people')} "
-            f"with a complete baseline and follow-up; {improved / change.n:.0%} improved by "
-            f"{measures.SWEMWBS_MEANINGFUL:g} or more points (a meaningful change).")
-    else:
-        section.headlines.append("No complete mental wellbeing (SWEMWBS) baseline and follow-up pairs in the period.")
-    section.headlines.append(
-        f"{excluded[measures.SWEMWBS]} SWEMWBS and {excluded[measures.ONS4]} ONS4 baselines have no complete "
-        f"follow-up yet and are excluded.")
+    section.headlines = headlines(section)
     section.method_notes += [
         "Only paired measures count: a person's complete baseline and complete follow-up for the same "
         "episode, with the follow-up recorded in the period. SWEMWBS raw totals are converted to metric "
@@ -82,6 +79,32 @@ def build(session: Session, scope: Scope) -> DashSection:
     ]
     section.method_notes += METHOD_NOTES
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) table, never raw counts."""
+    table = section.table("paired_change")
+    swemwbs = dict(zip(table.columns, table.rows[0], strict=True))
+    ons4 = dict(zip(table.columns, table.rows[1], strict=True))
+    n = swemwbs["Pairs"]
+    if n == SUPPRESSED:
+        lines = ["Mental wellbeing (SWEMWBS) change is withheld: too few complete baseline and follow-up "
+                 "pairs to publish."]
+    elif n:
+        interval = (f" (95% CI {swemwbs['Lower 95%']:+.2f} to {swemwbs['Upper 95%']:+.2f})"
+                    if swemwbs["Lower 95%"] is not None else "")
+        share = swemwbs["% improved"]
+        improved = (f"; {share / 100:.0%} improved by {measures.SWEMWBS_MEANINGFUL:g} or more points "
+                    "(a meaningful change)" if isinstance(share, (int, float)) else "")
+        lines = [f"Mental wellbeing (SWEMWBS) rose by {swemwbs['Mean change']:+.2f} metric points on average"
+                 f"{interval} across {plural(n, 'person', 'people')} with a complete baseline and "
+                 f"follow-up{improved}."]
+    else:
+        lines = ["No complete mental wellbeing (SWEMWBS) baseline and follow-up pairs in the period."]
+    column = "Excluded (no complete pair)"
+    lines.append(f"{in_words(swemwbs[column])} SWEMWBS and {in_words(ons4[column])} ONS4 baselines have no "
+                 "complete follow-up yet and are excluded.")
+    return lines
 
 
 def _pairs(session: Session, scope: Scope) -> tuple[dict[str, list], dict[str, int]]:

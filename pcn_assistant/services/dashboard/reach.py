@@ -8,6 +8,7 @@ from sqlalchemy import exists, extract, func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.core.caseload import REFERRAL_SOURCES
+from pcn_assistant.core.disclosure import SUPPRESSED
 from pcn_assistant.services.dashboard.model import LINE, STACKED, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.store.models import Patient, Practice
@@ -22,15 +23,28 @@ def build(session: Session, scope: Scope) -> DashSection:
     tiers = _tiers_by_practice(session, scope)
     tier3 = _tier3_on_caseload(session, scope)
     section.tables += [tiers, tier3, _new_episodes_by_month(session, scope)]
-    on, off = sum(r[1] for r in tier3.rows), sum(r[2] for r in tier3.rows)
-    if on + off:
-        section.headlines.append(
-            f"{on:,} of {on + off:,} tier 3 (case management) patients ({on / (on + off):.0%}) "
-            f"were on a caseload during the period.")
+    for table in section.tables:
+        table.add_total_row()
+    section.headlines = headlines(section)
     section.method_notes.append(
         "Tiers come from each patient's latest risk assessment (PCN priority score ppcs-1). "
         "'On a caseload' means an episode open at any time in the period.")
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) Total row of the tier 3 table, never raw counts."""
+    tier3 = section.table("tier3_on_caseload")
+    if not tier3.rows:
+        return []
+    _label, on, off, _share = tier3.rows[-1]
+    if SUPPRESSED in (on, off):
+        return ["How many tier 3 (case management) patients were on a caseload is withheld: "
+                "the numbers are too small to publish."]
+    if not on + off:
+        return []
+    return [f"{on:,} of {on + off:,} tier 3 (case management) patients ({on / (on + off):.0%}) "
+            f"were on a caseload during the period."]
 
 
 def _tiers_by_practice(session: Session, scope: Scope) -> DashTable:
@@ -50,7 +64,9 @@ def _tiers_by_practice(session: Session, scope: Scope) -> DashTable:
     return DashTable("tiers_by_practice", "Adults by risk tier and practice",
                      ["Practice", "Tier 1", "Tier 2", "Tier 3", "Adults assessed"], rows, chart=STACKED,
                      value_columns=["Tier 1", "Tier 2", "Tier 3"],
-                     suppress_columns=["Tier 1", "Tier 2", "Tier 3"])
+                     suppress_columns=["Tier 1", "Tier 2", "Tier 3", "Adults assessed"],
+                     row_totals={"Adults assessed": ["Tier 1", "Tier 2", "Tier 3"]},
+                     column_total="tiers", by_practice=True)
 
 
 def _tier3_on_caseload(session: Session, scope: Scope) -> DashTable:
@@ -73,7 +89,9 @@ def _tier3_on_caseload(session: Session, scope: Scope) -> DashTable:
                      ["Practice", "On a caseload", "Not on a caseload", "% reached"], rows, chart=STACKED,
                      value_columns=["On a caseload", "Not on a caseload"],
                      suppress_columns=["On a caseload", "Not on a caseload"],
-                     derived={"% reached": "On a caseload"})
+                     derived={"% reached": ["On a caseload", "Not on a caseload"]},
+                     row_totals={"tiers_by_practice/Tier 3": ["On a caseload", "Not on a caseload"]},
+                     column_total="tier3", by_practice=True)
 
 
 def _new_episodes_by_month(session: Session, scope: Scope) -> DashTable:
@@ -97,7 +115,8 @@ def _new_episodes_by_month(session: Session, scope: Scope) -> DashTable:
     return DashTable("new_episodes_by_source", "New episodes per month by referral source",
                      ["Month", *ordered_sources, "Total"], rows, chart=STACKED if len(months) <= 4 else LINE,
                      value_columns=ordered_sources if len(months) <= 4 else ["Total"],
-                     suppress_columns=[*ordered_sources, "Total"] if scope.below_pcn else [],
+                     suppress_columns=[*ordered_sources, "Total"],
+                     row_totals={"Total": ordered_sources}, column_total="new_episodes",
                      brief_columns=["Month", "Total"])
 
 

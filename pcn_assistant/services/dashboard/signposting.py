@@ -1,10 +1,9 @@
 """Signposting beside referrals, counted as NHS England's social prescribing reporting
-counts them: people (not events) signposted in the period, and how many of them were
-only signposted (no referral to a provider in the period)."""
+counts them: people, not events. Each person signposted in the period is counted once,
+under the need of their first signposting, so the rows add up to the Total row and the
+disclosure layer can protect the table like every other (no raw total is quoted)."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,21 +20,26 @@ COLUMNS = ["Need", "People signposted", "Signposted only (not referred)"]
 
 def signposting_table(session: Session, scope: Scope) -> DashTable:
     in_period = Signposting.signposted_on.between(scope.period.start, scope.period.end)
-    rows = session.execute(select(Signposting.category, Signposting.patient_id)
+    rows = session.execute(select(Signposting.patient_id, Signposting.category)
                            .join(Patient, Patient.id == Signposting.patient_id)
-                           .where(in_period, *scope.patients()).distinct()).all()
+                           .where(in_period, *scope.patients())
+                           .order_by(Signposting.signposted_on, Signposting.id)).all()
     referred = set(session.execute(select(Referral.patient_id).where(
         Referral.created_on.between(scope.period.start, scope.period.end))).scalars())
-    people: dict[str, set[int]] = defaultdict(set)
-    for category, patient_id in rows:
-        people[category].add(patient_id)
-    table_rows = [[category_label(category), len(ids), len(ids - referred)]
-                  for category, ids in sorted(people.items(), key=lambda item: -len(item[1]))]
-    everyone = {patient_id for _category, patient_id in rows}
-    people_word = "person" if len(everyone) == 1 else "people"
-    note = (f"{len(everyone):,} {people_word} signposted in the period, {len(everyone - referred):,} not "
-            f"referred to a provider. A person signposted for two needs counts once in the total, once "
-            f"in each need's row.") if everyone else "Nobody was signposted in the period."
-    return DashTable("signposting", "Signposting (information given, no referral), by need", COLUMNS,
-                     table_rows, chart=BAR, value_columns=["People signposted"], note=note,
-                     suppress_columns=COLUMNS[1:] if scope.below_pcn else [])
+    first_need: dict[int, str] = {}
+    for patient_id, category in rows:
+        first_need.setdefault(patient_id, category)
+    counts: dict[str, list[int]] = {}
+    for patient_id, category in first_need.items():
+        row = counts.setdefault(category, [0, 0])
+        row[0] += 1
+        row[1] += patient_id not in referred
+    table_rows = [[category_label(category), people, only]
+                  for category, (people, only) in sorted(counts.items(), key=lambda item: -item[1][0])]
+    table = DashTable(
+        "signposting", "People signposted (information given, no referral), by need", COLUMNS, table_rows,
+        chart=BAR, value_columns=["People signposted"], suppress_columns=COLUMNS[1:], column_total="signposting",
+        note="Each person is counted once, under the need they were first signposted for in the period; "
+             "'signposted only' were not referred to a provider in the period.")
+    table.add_total_row()
+    return table

@@ -16,8 +16,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.assets import resource_path
+from pcn_assistant.core.disclosure import in_words
 from pcn_assistant.core.paired import mean_change
-from pcn_assistant.core.plain_names import plural
 from pcn_assistant.services.dashboard.model import BAR, DashSection, DashTable
 from pcn_assistant.services.dashboard.scope import Scope
 from pcn_assistant.services.dashboard.sql import shift_days
@@ -56,18 +56,29 @@ def build(session: Session, scope: Scope) -> DashSection:
         ["Measure", "People", "Before", "After", "Before per person", "After per person",
          "Mean change per person", "Lower 95%", "Upper 95%"], rows, chart=BAR,
         value_columns=["Before", "After"], note=CAVEAT,
-        suppress_columns=["Before", "After"] if scope.below_pcn else [],
+        suppress_columns=["People", "Before", "After"],
+        # "per person" x people, and the mean change x people, give the counts back
+        derived={"Before per person": ["Before", "People"], "After per person": ["After", "People"],
+                 **{name: ["Before", "After", "People"] for name in ("Mean change per person", "Lower 95%",
+                                                                     "Upper 95%")}},
+        same_cells={(rows[1][0], "People"): (rows[0][0], "People")},
         brief_columns=["Measure", "People", "Before", "After", "Mean change per person", "Lower 95%",
                        "Upper 95%"]))
-    for label, _n, before, after, *_ in rows:
-        section.headlines.append(f"{label}: {before:,} in the 6 months before enrolment, {after:,} after "
-                                 f"({plural(people, 'person', 'people')} with 6 months' follow-up).")
-    section.headlines.append(CAVEAT)
+    section.headlines = headlines(section)
     section.method_notes.append(
         f"People whose episode started in the period and at least {WINDOW_DAYS} days before today. Events "
         f"are counted in the {WINDOW_DAYS} days before the referral date and the {WINDOW_DAYS} days from it, "
         "from dated SNOMED CT codes in the practice extracts (resources/utilisation_codes.csv).")
     return section
+
+
+def headlines(section: DashSection) -> list[str]:
+    """Sentences quoting the (protected) table, never raw counts: a withheld count reads as
+    withheld, so "before" and "after" cannot be set against each other."""
+    lines = [f"{label}: {in_words(before)} in the 6 months before enrolment, {in_words(after)} after "
+             f"({in_words(people)} people with 6 months' follow-up)."
+             for label, people, before, after, *_ in section.table("before_after").rows]
+    return [*lines, CAVEAT]
 
 
 def _per_episode(session: Session, scope: Scope, latest_start, kind_codes: list[str]) -> list[tuple[int, int]]:  # noqa: ANN001

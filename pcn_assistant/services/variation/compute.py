@@ -14,6 +14,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from pcn_assistant.core import disclosure
+from pcn_assistant.core.disclosure import SMALL_MAX, SUPPRESSED, Rule
 from pcn_assistant.core.stats import (
     assess,
     funnel_limits,
@@ -25,6 +27,7 @@ from pcn_assistant.core.stats.funnel import funnel_denominators
 from pcn_assistant.core.stats.intervals import WILSON, rate_method
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services.variation.catalogue import IndicatorDef
+from pcn_assistant.services.variation.disclosure import protect_table
 
 COLUMNS: Final = (
     "practice_code", "indicator_code", "period", "numerator", "denominator", "value",
@@ -33,15 +36,29 @@ COLUMNS: Final = (
 )
 SUPPRESSED_COLUMNS: Final = ("numerator", "value", "lower_95", "upper_95", "lower_99_8",
                              "upper_99_8", "significance", "assessment")
-SUPPRESSION_MARK: Final = "*"
-NHS: Final = "nhs"
-NONE: Final = "none"
+SUPPRESSION_MARK: Final = SUPPRESSED
+NHS: Final = disclosure.NHS
+NHS_ROUND5: Final = disclosure.NHS_ROUND5
+NONE: Final = disclosure.NONE
+_COMMON: Final = ("Counts of 1 to {t} are shown as *, and so is a numerator whose complement (denominator "
+                  "minus numerator, for proportions) is 1 to {t}, or whose denominator is 1 to {t}; the "
+                  "value, confidence intervals, significance and assessment derived from it are withheld "
+                  "too. 0 is shown as 0. Where one hidden count could be worked out from the PCN value or "
+                  "from the other practices (or from quarters and their year), the smallest next count is "
+                  "hidden as well, so at least two are hidden together. The PCN value of an indicator and "
+                  "period with a hidden practice is shown to 1 decimal place; if the PCN total is itself "
+                  "1 to {t} it is withheld. Everything is computed on the true counts first.")
 SUPPRESSION_RULES: Final = {
-    NHS: ("NHS Digital disclosure control: a numerator of 1 to 7 is shown as *, and the value, "
-          "confidence intervals, significance and assessment derived from it are suppressed too. "
-          "0 is shown as 0. The PCN comparator is always computed from the true counts."),
-    NONE: "None: every count is shown. For internal use only; do not publish or share outside the PCN.",
+    NHS: "NHS Digital disclosure control. " + _COMMON.format(t=SMALL_MAX),
+    NHS_ROUND5: ("NHS Digital disclosure control with rounding. " + _COMMON.format(t=SMALL_MAX)
+                 + " Every other count (numerators, denominators and the PCN totals) is rounded to the "
+                 "nearest 5, and values, intervals, significance and the PCN value are computed from the "
+                 "rounded counts."),
+    NONE: ("None: every count is shown exactly. Only roles allowed to see identifiable data may choose "
+           "this, it is recorded in the audit trail, and the output must not be published or shared "
+           "outside the PCN."),
 }
+COMPARATOR_PLACES: Final = 1  # a PCN value whose group has a hidden practice
 SIGNIFICANT_DIGITS: Final = 12
 INPUT_COLUMNS: Final = ("practice_code", "indicator_code", "period", "numerator", "denominator")
 
@@ -69,7 +86,7 @@ class Funnel:
 
 def check_suppression(rule: str) -> str:
     if rule not in SUPPRESSION_RULES:
-        raise InvalidInput(f"unknown suppression rule {rule!r}; use {' or '.join(SUPPRESSION_RULES)}")
+        raise InvalidInput(f"unknown suppression rule {rule!r}; use {', '.join(SUPPRESSION_RULES)}")
     return rule
 
 
@@ -85,8 +102,10 @@ def statistic_of(definition: IndicatorDef) -> str:
 def compute_table(
     records: pd.DataFrame, indicators: dict[str, IndicatorDef], *, suppression: str = NHS,
     dsr: pd.DataFrame | None = None,
+    threshold: int = SMALL_MAX,
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], Funnel]]:
-    """The tidy audit table (columns ``COLUMNS``) and a funnel per indicator and period.
+    """The tidy audit table (columns ``COLUMNS``) and a funnel per indicator and period,
+    both already protected by the disclosure rule (``services/variation/disclosure.py``).
 
     ``records`` has ``INPUT_COLUMNS``; every indicator code must be in ``indicators``.
     Rows come out in catalogue order of indicator, then period, then practice code.
@@ -103,16 +122,23 @@ def compute_table(
     data = records.loc[:, list(INPUT_COLUMNS)].copy()
     data["_order"] = data["indicator_code"].map(order)
     data = data.sort_values(["_order", "period", "practice_code"], kind="stable").reset_index(drop=True)
-    x = data["numerator"].to_numpy(dtype=float)
-    n = data["denominator"].to_numpy(dtype=float)
     codes = data["indicator_code"].to_numpy()
     kind = np.array([indicators[c].type for c in codes])
     multiplier = np.array([indicators[c].multiplier for c in codes], dtype=float)
     polarity = np.array([indicators[c].polarity for c in codes], dtype=object)
+    rule = Rule(suppression, threshold)
+    guard = protect_table(data, kind == "proportion", rule)
+    if rule.rounds:  # derived values come from the published (rounded) counts
+        data["numerator"] = [rule.shown(v) for v in data["numerator"].to_numpy(dtype=float)]
+        data["denominator"] = [rule.shown(v) for v in data["denominator"].to_numpy(dtype=float)]
+    x = data["numerator"].to_numpy(dtype=float)
+    n = data["denominator"].to_numpy(dtype=float)
 
     groups = data.groupby(["indicator_code", "period"], sort=False)
-    pooled = (groups["numerator"].transform("sum") / groups["denominator"].transform("sum")).to_numpy(
-        dtype=float, copy=True)
+    totals_x, totals_n = groups["numerator"].transform("sum"), groups["denominator"].transform("sum")
+    if rule.rounds:
+        totals_x, totals_n = totals_x.map(rule.shown), totals_n.map(rule.shown)
+    pooled = np.array(totals_x / totals_n, dtype=float)  # a copy: standardised rows override it below
     comparator = pooled * multiplier
 
     limits = {key: np.full(len(data), np.nan) for key in
@@ -142,10 +168,11 @@ def compute_table(
         comparator[chosen] = pooled[chosen] * multiplier[chosen]
         labels[chosen] = given["significance"].to_numpy()[chosen]
         funnel_x[chosen] = given["x"].to_numpy(dtype=float)[chosen]
-    suppressed = (x > 0) & (x < 8) if suppression == NHS else np.zeros(len(data), dtype=bool)
+    suppressed = guard.hidden
 
     limits = {key: _significant(values) for key, values in limits.items()}
-    comparator = _significant(comparator)
+    comparator = _published_comparator(data, _significant(comparator), guard)
+    pooled = comparator / multiplier
     table = pd.DataFrame({
         "practice_code": data["practice_code"].astype(object),
         "indicator_code": data["indicator_code"].astype(object),
@@ -168,7 +195,29 @@ def compute_table(
         for column in SUPPRESSED_COLUMNS:
             table[column] = table[column].astype(object)
             table.loc[suppressed, column] = SUPPRESSION_MARK
-    return table, _funnels(data, pooled, comparator, funnel_x, indicators)
+    if guard.denominator_hidden.any():
+        table["denominator"] = table["denominator"].astype(object)
+        table.loc[guard.denominator_hidden, "denominator"] = SUPPRESSION_MARK
+    withheld = np.isnan(comparator)
+    if withheld.any():
+        table["comparator"] = table["comparator"].astype(object)
+        table.loc[withheld, "comparator"] = SUPPRESSION_MARK
+    shown = ~guard.denominator_hidden & ~withheld
+    return table, _funnels(data[shown], pooled[shown], comparator[shown], funnel_x[shown], indicators)
+
+
+def _published_comparator(data: pd.DataFrame, comparator: np.ndarray, guard) -> np.ndarray:  # noqa: ANN001
+    """The PCN value as published: withheld (nan) where the PCN total is itself hidden, and
+    to ``COMPARATOR_PLACES`` where a practice in it is hidden, so it cannot be inverted."""
+    if not guard.total_hidden and not guard.partly_hidden:
+        return comparator
+    keys = list(zip(data["indicator_code"], data["period"], strict=True))
+    hidden = np.array([k in guard.total_hidden for k in keys], dtype=bool)
+    partly = np.array([k in guard.partly_hidden for k in keys], dtype=bool)
+    result = comparator.copy()
+    result[partly] = np.round(result[partly], COMPARATOR_PLACES)
+    result[hidden] = np.nan
+    return result
 
 
 def _significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:

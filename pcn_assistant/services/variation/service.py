@@ -22,6 +22,7 @@ from pcn_assistant import __version__
 from pcn_assistant.core import clock
 from pcn_assistant.errors import InvalidInput, PermissionDenied
 from pcn_assistant.services import audit
+from pcn_assistant.services.disclosure import checked_mode, record_exact_view, rule_for
 from pcn_assistant.services.security import (
     EXPORT_AGGREGATE,
     VARIATION_READ,
@@ -45,6 +46,7 @@ from pcn_assistant.services.variation.catalogue import (
 from pcn_assistant.services.variation.compute import (
     INPUT_COLUMNS,
     NHS,
+    NONE,
     Funnel,
     check_suppression,
     compute_table,
@@ -98,9 +100,12 @@ def compute_variation(
     With ``indicators_file`` the values come from that file alone and ``db`` is not used
     (it may be None); otherwise from the database, with the social prescribing indicator
     computed from the caseload. ``practice_code`` restricts the rows shown to one
-    practice; a practice manager is always restricted to their own.
+    practice; a practice manager is always restricted to their own. Exact counts
+    (``suppression="none"``) are for roles allowed them, and audited.
     """
     check_suppression(suppression)
+    checked_mode(actor, suppression, export=False)
+    threshold = rule_for(db if indicators_file is None else None, suppression).threshold
     scope = _scope(actor, practice_code)
     wanted_periods = [period_labels.normalise(p) for p in periods or []]
     lists, profiles = None, None
@@ -125,7 +130,10 @@ def compute_variation(
     used = [code for code in indicators if code in set(records["indicator_code"])]
     prepared = standardise(records, {code: indicators[code] for code in used}, lists=lists, profiles=profiles)
     indicators = {code: prepared.definitions[code] for code in used}
-    table, funnels = compute_table(prepared.records, indicators, suppression=suppression, dsr=prepared.dsr)
+    table, funnels = compute_table(prepared.records, indicators, suppression=suppression, dsr=prepared.dsr,
+                                   threshold=threshold)
+    if suppression == NONE:
+        record_exact_view(actor, db if indicators_file is None else None, "variation")
     if scope is not None:
         if scope not in names:
             raise InvalidInput(f"no indicator values for practice {scope}")
@@ -206,11 +214,13 @@ def export_variation(
     periods: Sequence[str] | None = None, indicator_codes: Sequence[str] | None = None,
     suppression: str = NHS, practice_code: str | None = None, today: date | None = None,
 ) -> ExportResult:
-    """Compute and write the audit workbook; recorded in the audit trail whenever a
-    database is open (even when the values came from a file)."""
+    """Compute and write the audit workbook, always protected (``nhs`` or ``nhs-round5``);
+    recorded in the audit trail whenever a database is open (even when the values came
+    from a file)."""
     from pcn_assistant.services.variation.workbook import write_workbook
 
     require(actor, EXPORT_AGGREGATE)
+    checked_mode(actor, suppression, export=True)
     started = time.perf_counter()
     result = compute_variation(db, actor, indicators_file=indicators_file, periods=periods,
                                indicator_codes=indicator_codes, suppression=suppression,

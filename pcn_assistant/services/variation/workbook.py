@@ -48,7 +48,8 @@ from pcn_assistant.services.variation.workbook_style import (
 
 SUMMARY_HEADER_ROW = 6
 PCN_CODE = "PCN"
-SUPPRESSION_LABELS = {"nhs": "NHS rule (numerators of 1 to 7 shown as *)",
+SUPPRESSION_LABELS = {"nhs": "NHS rule (counts and complements of 1 to 7 shown as *, with secondary suppression)",
+                      "nhs-round5": "NHS rule with counts rounded to the nearest 5",
                       "none": "none (internal use only: do not share)"}
 REFERENCES = (
     "Wilson EB. Probable inference, the law of succession, and statistical inference. "
@@ -128,7 +129,8 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
     sheet["A1"] = "Variation audit: each practice against the PCN (pooled value)"
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = xlsx_text(f"{_scope_text(result)}. Periods: {', '.join(result.periods)}. "
-                   f"Suppression: {SUPPRESSION_LABELS[result.suppression]}. "
+                   f"Suppression: {SUPPRESSION_LABELS[result.suppression]}; a PCN value beside a hidden "
+                   "practice is shown to 1 decimal place, and * where the PCN total is itself small. "
                    "Symbols and colours show the assessment; "
                    "the Methods sheet explains them.")
     sheet["A2"].font = NOTE_FONT
@@ -154,11 +156,11 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
     cells = {(r.period, r.practice_code, r.indicator_code): (r.value, r.assessment)
              for r in frame.itertuples(index=False)}
     practices = sorted(set(frame["practice_code"]))
+    pcn_values = {(r.indicator_code, r.period): r.comparator for r in frame.itertuples(index=False)}
     row = SUMMARY_HEADER_ROW + 1
     for period in sorted(result.periods, reverse=True):
         _summary_row(sheet, row, period, PCN_CODE, "PCN value (pooled, all practices)",
-                     [(result.funnels[(d.code, period)].comparator, None)
-                      if (d.code, period) in result.funnels else (None, None) for d in indicators],
+                     [(pcn_values.get((d.code, period)), None) for d in indicators],  # as published: * if withheld
                      indicators, pcn=True)
         row += 1
         for code in practices:
