@@ -63,7 +63,7 @@ def test_dashboard_counts_only_meaningful_improvement(db):
         session.flush()
         _measure(session, extra, "swemwbs", "baseline", date(2026, 7, 3), [3, 3, 3, 3, 3, 3, 2])
         _measure(session, extra, "swemwbs", "follow_up", date(2026, 9, 3), [4, 4, 4, 3, 3, 3, 3])
-    d = build_dashboard(db, LOCAL_ADMIN, period="2026-Q3", today=TODAY)
+    d = build_dashboard(db, LOCAL_ADMIN, period="2026-Q3", today=TODAY, exact=True)
     table = d.section("outcomes").table("paired_change")
     row = dict(zip(table.columns, table.rows[0], strict=True))
     assert row["Pairs"] == 3 and row["Mean change"] > 0  # every pair rose...

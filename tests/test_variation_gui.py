@@ -42,7 +42,7 @@ def test_overview_and_funnel_for_the_latest_period(qtbot, demo_db):
     assert model.headerData(0, Qt.Orientation.Horizontal).replace("\n", " ") == "Flu vaccination 65+"
     assert "flu_65_plus" in model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     names = [area.indicator_list.item(i).text() for i in range(area.indicator_list.count())]
-    assert names[0] == "Flu vaccination 65+" and all(len(n) <= 31 for n in names)
+    assert names[0] == "Flu vaccination 65+" and all(len(line) <= 31 for n in names for line in n.split("\n"))
     assert "aged 65 and over" in area.indicator_list.item(0).toolTip()
 
     chart = area.funnel.chart()
@@ -123,7 +123,7 @@ def test_standardised_indicators_are_labelled_on_screen(qtbot, demo_db):
     """The demo's patients carry 12-month A&E and admission counts, so those indicators
     show as ratios to expected; antibiotic items stay crude and say why."""
     area = make_area(qtbot, demo_db)
-    names = [area.indicator_list.item(i).text() for i in range(area.indicator_list.count())]
+    names = [area.indicator_list.item(i).text().replace("\n", ": ") for i in range(area.indicator_list.count())]
     assert "A&E attendances: ratio to expected" in names
     assert "Emergency admissions: ratio to expected" in names
     assert "not age-standardised" in area.result.indicators["antibiotic_items"].statistic

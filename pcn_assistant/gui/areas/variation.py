@@ -237,7 +237,11 @@ class VariationArea(QWidget):
         self.indicator_list.blockSignals(True)
         self.indicator_list.clear()
         for code, definition in result.indicators.items():
-            item = QListWidgetItem(definition.short_name)  # short enough to read whole; full name on hover
+            # Short enough to read whole (full name on hover); a standardised one says so on a second line.
+            statistic = definition.statistic.lower()
+            kind = ("ratio to expected" if statistic.startswith("ratio to expected") else
+                    "age-standardised rate" if statistic.startswith("age-standardised") else "")
+            item = QListWidgetItem(f"{definition.short_name}\n{kind}" if kind else definition.short_name)
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setToolTip(f"{definition.label}\n{definition.description}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

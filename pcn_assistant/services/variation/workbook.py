@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pcn_assistant.core.stats import z_value
 from pcn_assistant.services.safe_cells import save_workbook, xlsx_text
+from pcn_assistant.services.variation.catalogue import IndicatorDef
 from pcn_assistant.services.variation.compute import (
     COLUMNS,
     SUPPRESSION_MARK,
@@ -132,7 +133,7 @@ def _summary_sheet(sheet: Worksheet, result: VariationResult) -> None:
                    f"Suppression: {SUPPRESSION_LABELS[result.suppression]}; a PCN value beside a hidden "
                    "practice is shown to 1 decimal place, and * where the PCN total is itself small. "
                    "Symbols and colours show the assessment; "
-                   "the Methods sheet explains them.")
+                   "the Methods sheet explains them." + standardised_note(indicators))
     sheet["A2"].font = NOTE_FONT
     sheet["A2"].alignment = WRAP_TOP
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3 + max(len(indicators), 8))
@@ -293,3 +294,10 @@ def _table(sheet: Worksheet, row: int, title: str, headers: list[str], rows: lis
             cell = sheet.cell(row=row, column=column, value=xlsx_text(value))
             cell.border, cell.alignment = BOX, WRAP_TOP
     return row + 1
+
+
+def standardised_note(indicators: list[IndicatorDef]) -> str:
+    """One sentence naming the indicators whose values are standardised, not crude."""
+    marked = [f"{d.short_name} ({d.statistic})" for d in indicators
+              if d.statistic.lower().startswith(("age-standardised", "ratio to expected"))]
+    return f" Standardised for age and sex, not crude: {'; '.join(marked)}." if marked else ""
