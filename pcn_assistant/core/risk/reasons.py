@@ -82,12 +82,13 @@ class _ReasonList:
 
 
 def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityModel,
-                  pinned: np.ndarray) -> np.ndarray:
+                  pinned: np.ndarray, cms_why: np.ndarray | None = None) -> np.ndarray:
     """One newline-separated reason list per person (object array of str).
 
     ``frame`` holds the inputs (as for ``score_points``) plus ``efi_deficits`` and
     ``cms_centi``; ``points`` is the output of ``score_points``; ``pinned`` the
-    always-tier-3 reason for each adult, or None.
+    always-tier-3 reason for each adult, or None; ``cms_why`` the line saying why each
+    counted CMS condition counted ('' for none), given whenever the CMS scored.
     """
     size = len(frame)
     reasons = _ReasonList(size)
@@ -106,6 +107,9 @@ def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityMode
     cms_table = np.array([f"Cambridge Multimorbidity Score {c / 100:.2f}"
                           for c in range(int(cms_centi.max(initial=0)) + 1)], dtype=object)
     reasons.add(points["pts_multimorbidity"].to_numpy() > 0, cms_table, cms_centi)
+    if cms_why is not None:
+        why = np.asarray(cms_why, dtype=object)
+        reasons.add((why != "") & (points["pts_multimorbidity"].to_numpy() > 0), why, np.arange(size))
 
     for column, component, one, many, not_supplied in (
         ("emergency_admissions_12m", "pts_admissions", "emergency admission", "emergency admissions",
