@@ -23,6 +23,7 @@ from pcn_assistant.services.risk.stratification import (
     score_population,
     stratify,
 )
+from pcn_assistant.services.risk.windows import EVIDENCE_KINDS
 from pcn_assistant.services.security import SYSTEM
 
 # (months before the demo date, share of people whose past was lighter)
@@ -45,11 +46,12 @@ def earlier(frame: pd.DataFrame, rng: np.random.Generator, share: float) -> pd.D
         droppable = [group.index(k) for k in LATER_CONDITIONS if k in group]
         if not droppable:
             continue
-        masks = past[f"mask{index}"].to_numpy(dtype=np.int64)
+        dropped = np.zeros(len(past), dtype=np.int64)
         for _ in range(2):
             bits = np.left_shift(np.int64(1), rng.choice(droppable, len(past)).astype(np.int64))
-            masks = np.where(picked, masks & ~bits, masks)
-        past[f"mask{index}"] = masks
+            dropped |= np.where(picked, bits, 0)
+        for kind in EVIDENCE_KINDS:  # ever, undated and the dated windows lose the same conditions
+            past[f"{kind}{index}"] = past[f"{kind}{index}"].to_numpy(dtype=np.int64) & ~dropped
     past.attrs["condition_groups"] = groups
     return past
 
@@ -62,7 +64,7 @@ def build(ctx: DemoContext) -> None:
         started = time.perf_counter()
         with ctx.db.transaction() as session:
             settings = read_tier_settings(session)
-            past = earlier(read_population(session), rng, share)
+            past = earlier(read_population(session, as_of), rng, share)
             save_run(session, SYSTEM, score_population(past, model, settings, as_of), model,
                      settings, as_of, started)
     stratify(ctx.db, SYSTEM, as_of=ctx.today)

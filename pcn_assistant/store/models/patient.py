@@ -112,4 +112,4 @@ class PatientMedication(Base):
     drug_group: Mapped[str | None] = mapped_column(String(20))
     medicine: Mapped[str] = mapped_column(String(200))
     issued_on: Mapped[date] = mapped_column(Date)
-    repeat: Mapped[bool | None] = mapped_column(Boolean)
+    is_repeat: Mapped[bool | None] = mapped_column(Boolean)

@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("drug_group", sa.String(20), nullable=True),
         sa.Column("medicine", sa.String(200), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
-        sa.Column("repeat", sa.Boolean(), nullable=True),
+        sa.Column("is_repeat", sa.Boolean(), nullable=True),
     )
     op.create_index("ix_patient_medication_patient_issued", "patient_medication", ["patient_id", "issued_on"])
     with op.batch_alter_table("patient_condition") as batch:
