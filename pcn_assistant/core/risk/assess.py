@@ -77,9 +77,15 @@ def assess(inputs: pd.DataFrame, condition_flags: Mapping[str, np.ndarray], mode
     flags = {key: np.asarray(value, dtype=bool) for key, value in condition_flags.items()}
     if "housebound" in flags:  # the patient flag or a coded 'housebound' condition
         frame["housebound"] = frame["housebound"].to_numpy() | flags["housebound"]
-    # The published eFI social vulnerability list includes "lives alone", so the flag counts.
-    efi_flags = {**flags, "social_vulnerability": flags.get("social_vulnerability", np.zeros(size, dtype=bool))
-                 | frame["lives_alone"].to_numpy(dtype=bool)}
+    # The published eFI lists hold "lives alone" (social vulnerability) and "lives in a care
+    # home" and "has a caregiver" (requirement for care), which arrive here as patient flags.
+    none = np.zeros(size, dtype=bool)
+    efi_flags = {
+        **flags,
+        "social_vulnerability": flags.get("social_vulnerability", none) | frame["lives_alone"].to_numpy(dtype=bool),
+        "requires_care": (flags.get("requires_care", none) | frame["care_home"].to_numpy(dtype=bool)
+                          | frame["has_carer"].to_numpy(dtype=bool)),
+    }
 
     deficits = deficit_matrix(efi_flags, frame["housebound"].to_numpy(), frame["medication_count"].to_numpy())
     efi = efi_frame(deficits, age).set_index(frame.index)

@@ -88,7 +88,7 @@ def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityMode
     ``frame`` holds the inputs (as for ``score_points``) plus ``efi_deficits`` and
     ``cms_centi``; ``points`` is the output of ``score_points``; ``pinned`` the
     always-tier-3 reason for each adult, or None; ``cms_why`` the line saying why each
-    counted CMS condition counted ('' for none), given whenever the CMS scored.
+    counted CMS condition counted ('' for none): said for every adult with one.
     """
     size = len(frame)
     reasons = _ReasonList(size)
@@ -109,7 +109,7 @@ def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityMode
     reasons.add(points["pts_multimorbidity"].to_numpy() > 0, cms_table, cms_centi)
     if cms_why is not None:
         why = np.asarray(cms_why, dtype=object)
-        reasons.add((why != "") & (points["pts_multimorbidity"].to_numpy() > 0), why, np.arange(size))
+        reasons.add(why != "", why, np.arange(size))
 
     for column, component, one, many, not_supplied in (
         ("emergency_admissions_12m", "pts_admissions", "emergency admission", "emergency admissions",

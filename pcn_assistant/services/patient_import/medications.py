@@ -77,24 +77,25 @@ def prescription_rows(codes: np.ndarray, bnf: np.ndarray, issue: np.ndarray) -> 
     return in_table | np.not_equal(bnf, None) | np.not_equal(issue, None)
 
 
+def _none(value: object) -> object:
+    """None for a missing cell (pandas 3 reads missing text as NaN)."""
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
 def prescriptions_frame(patient_ids: np.ndarray, codes: np.ndarray, dates: np.ndarray, bnf: np.ndarray,
                         issue: np.ndarray, terms: np.ndarray) -> pd.DataFrame:
     """Rows ready to store: the BNF code from the extract or the dm+d table, its drug
     group and the medicine it counts as. Worked out once per distinct (code, BNF, term)."""
     known = dmd_medicines()
-    frame = pd.DataFrame({"patient_id": patient_ids, "code": codes, "bnf": bnf, "term": terms,
-                          "issued_on": dates, "is_repeat": issue})
-    keys = frame[["code", "bnf", "term"]].astype(object).where(frame[["code", "bnf", "term"]].notna(), None)
-    distinct = keys.drop_duplicates()
+    keys = [tuple(_none(v) for v in key) for key in zip(codes.tolist(), bnf.tolist(), terms.tolist(), strict=True)]
     resolved = {}
-    for code, given, term in distinct.itertuples(index=False):
+    for code, given, term in set(keys):
         prefix = given or (known[code].bnf_code if code in known else None)
         resolved[(code, given, term)] = (prefix, drug_group(prefix), medicine_key(code, prefix, term))
-    looked_up = [resolved[key] for key in keys.itertuples(index=False, name=None)]
-    frame["bnf_code"] = [r[0] for r in looked_up]
-    frame["drug_group"] = [r[1] for r in looked_up]
-    frame["medicine"] = [r[2] for r in looked_up]
-    return frame[COLUMNS]
+    looked_up = [resolved[key] for key in keys]
+    rows = [(int(pid), key[0], *found, _none(day), _none(kind)) for pid, key, found, day, kind
+            in zip(patient_ids.tolist(), keys, looked_up, dates.tolist(), issue.tolist(), strict=True)]
+    return pd.DataFrame.from_records(rows, columns=COLUMNS, coerce_float=False).astype(object)
 
 
 def new_prescriptions(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
@@ -102,16 +103,17 @@ def new_prescriptions(session: Session, rows: pd.DataFrame) -> pd.DataFrame:
     unique = rows.drop_duplicates(COLUMNS)
     if unique.empty:
         return unique
+    records = [tuple(_none(v) for v in row) for row in unique.itertuples(index=False, name=None)]
     stored = bulk.select_in(
         session, "SELECT patient_id, code, bnf_code, drug_group, medicine, issued_on, is_repeat "
                  "FROM patient_medication WHERE patient_id IN ({in})", sorted(set(unique["patient_id"].tolist())))
     seen = {(int(p), c, b, g, m, d if isinstance(d, str) else d.isoformat(), None if r is None else bool(r))
             for p, c, b, g, m, d, r in stored}
-    fresh = [(int(p), c, b, g, m, d, r) not in seen for p, c, b, g, m, d, r in unique.itertuples(index=False)]
+    fresh = [(int(p), c, b, g, m, d, r) not in seen for p, c, b, g, m, d, r in records]
     return unique[np.array(fresh, dtype=bool)]
 
 
 def store_prescriptions(session: Session, rows: pd.DataFrame) -> None:
-    values = [(int(p), c, b, g, m, bulk.stored_date(session, d), r) for p, c, b, g, m, d, r
-              in rows.itertuples(index=False)]
+    values = [(int(p), _none(c), _none(b), _none(g), m, bulk.stored_date(session, d), _none(r))
+              for p, c, b, g, m, d, r in rows.itertuples(index=False, name=None)]
     bulk.execute_many(session, bulk.insert_sql("patient_medication", COLUMNS), values)
