@@ -19,6 +19,12 @@ def cms_holders(session, key: str) -> set[int]:
     return {pid for pid, mask in rows if mask is not None and int(mask) & bit}
 
 
+def adults(session) -> set[int]:
+    """People with a CMS (it is scored from 18)."""
+    return set(session.execute(select(RiskAssessment.patient_id).where(
+        RiskAssessment.is_latest.is_(True), RiskAssessment.cms_condition_mask.is_not(None))).scalars())
+
+
 def condition_holders(session, key: str) -> set[int]:
     return set(session.execute(select(PatientCondition.patient_id)
                                .where(PatientCondition.condition_key == key)).scalars())
@@ -35,8 +41,9 @@ def test_demo_prescriptions_are_dated_from_the_demo_day(demo_db):
 
 def test_the_rules_change_who_counts_in_the_demo(demo_db):
     with demo_db.session() as session:
-        asthma, asthma_cms = condition_holders(session, "asthma"), cms_holders(session, "asthma")
-        cancer, cancer_cms = condition_holders(session, "cancer"), cms_holders(session, "cancer_5y")
+        scored = adults(session)
+        asthma, asthma_cms = condition_holders(session, "asthma") & scored, cms_holders(session, "asthma")
+        cancer, cancer_cms = condition_holders(session, "cancer") & scored, cms_holders(session, "cancer_5y")
         painful_cms = cms_holders(session, "painful_condition")
         flagged_pain = condition_holders(session, "painful_condition")
     assert asthma_cms <= asthma and 0 < len(asthma_cms) < len(asthma)  # untreated asthma does not count
