@@ -57,6 +57,8 @@ def clean_inputs(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float) if column in out else np.nan
     if "frailty_coded" not in out:
         out["frailty_coded"] = None
+    out["efi_reported"] = (pd.to_numeric(out["efi_reported"], errors="coerce").astype(float)
+                           if "efi_reported" in out else np.nan)
     return out
 
 

@@ -81,6 +81,25 @@ class _ReasonList:
         self.started[rows] = True
 
 
+def _reported_efi(frame: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the extract carried the clinical system's eFI and it differs from ours by a
+    deficit or more, both, so someone can look for the records one side is missing."""
+    reported = (frame["efi_reported"].to_numpy(dtype=float) if "efi_reported" in frame
+                else np.full(len(frame), np.nan))
+    ours = frame["efi_deficits"].notna().to_numpy()
+    reported_count = np.rint(np.nan_to_num(reported, nan=-1) * EFI_DEFICIT_COUNT).astype(np.int64)
+    differs = ours & ~np.isnan(reported) & (reported_count != counts)
+    text = np.full(len(frame), "", dtype=object)
+    rows = np.flatnonzero(differs)
+    if rows.size:
+        shown = pd.Series(reported[rows]).map("{:.2f}".format).to_numpy(dtype=object)
+        text[rows] = ("eFI from the clinical system " + shown + " (about "
+                      + reported_count[rows].astype(str).astype(object) + " of 36 deficits) differs from "
+                      + pd.Series(counts[rows] / EFI_DEFICIT_COUNT).map("{:.2f}".format).to_numpy(dtype=object)
+                      + " here (" + counts[rows].astype(str).astype(object) + " of 36, from the imported records)")
+    return differs, text, np.arange(len(frame))
+
+
 def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityModel,
                   pinned: np.ndarray, cms_why: np.ndarray | None = None) -> np.ndarray:
     """One newline-separated reason list per person (object array of str).
@@ -102,6 +121,8 @@ def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityMode
     coded_level = category_levels(frame["frailty_coded"].to_numpy(), missing=-1)
     reasons.add(points["pts_frailty"].to_numpy() > 0, FRAILTY_TABLE.ravel(),
                 counts * FRAILTY_TABLE.shape[1] + coded_level + 1)
+
+    reasons.add(*_reported_efi(frame, counts))
 
     cms_centi = frame["cms_centi"].to_numpy(dtype=np.int64)
     cms_table = np.array([f"Cambridge Multimorbidity Score {c / 100:.2f}"

@@ -29,6 +29,7 @@ FRAILTY = "frailty"
 CONDITION = "condition"
 CODE = "code"
 NUMBER = "number"
+EFI_SCORE = "efi_score"
 
 # conditions.csv keys that are not condition rows: housebound is a patient column, and
 # polypharmacy is derived from medication_count by the risk model.
@@ -104,6 +105,9 @@ PATIENT_BASE_FIELDS: tuple[Field, ...] = (
     Field("frailty_coded", "Coded frailty", FRAILTY, False, (
         "frailty", "frailty coded", "coded frailty", "frailty category", "frailty status",
         "efi category", "frailty code")),
+    Field("efi_reported", "eFI from the clinical system", EFI_SCORE, False, (
+        "efi", "efi score", "efi value", "electronic frailty index", "electronic frailty index score",
+        "efi (emis)", "efi (systmone)")),
 )
 
 # Common abbreviations for conditions, beyond their key and label.

@@ -67,7 +67,7 @@ FINGERPRINT_COLUMNS = (
 PATIENT_FLAGS = ("lives_alone", "is_carer", "has_carer", "housebound", "care_home", "palliative_care",
                  "learning_disability")
 PATIENT_VALUES = ("medication_count", "ae_attendances_12m", "emergency_admissions_12m", "frailty_coded",
-                  "imd_decile")
+                  "imd_decile", "efi_reported")
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,9 @@ class Patient(Timestamped, Base):
     emergency_admissions_12m: Mapped[int | None] = mapped_column(Integer)
     medication_count: Mapped[int | None] = mapped_column(Integer)
     frailty_coded: Mapped[str | None] = mapped_column(String(10))  # mild / moderate / severe
+    # The eFI (0-1) the clinical system (EMIS, SystmOne) calculated, when the extract has it:
+    # shown beside ours where they differ, never used in place of it.
+    efi_reported: Mapped[float | None] = mapped_column(Float)
 
     conditions: Mapped[list[PatientCondition]] = relationship(
         back_populates="patient", cascade="all, delete-orphan"

@@ -1,6 +1,7 @@
 """Dated prescriptions for the Cambridge Multimorbidity Score and the eFI polypharmacy
-count, and the latest date of each coded condition (the CMS counts anxiety and
-depression only when coded in the last 12 months, so the first date alone is not enough).
+count, the latest date of each coded condition (the CMS counts anxiety and depression
+only when coded in the last 12 months, so the first date alone is not enough), and the
+eFI that EMIS or SystmOne calculated, when an extract carries it.
 
 Revision ID: 0012_medications
 Revises: 0008_list_indexes
@@ -30,9 +31,13 @@ def upgrade() -> None:
     op.create_index("ix_patient_medication_patient_issued", "patient_medication", ["patient_id", "issued_on"])
     with op.batch_alter_table("patient_condition") as batch:
         batch.add_column(sa.Column("last_recorded_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("patient") as batch:
+        batch.add_column(sa.Column("efi_reported", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("patient") as batch:
+        batch.drop_column("efi_reported")
     with op.batch_alter_table("patient_condition") as batch:
         batch.drop_column("last_recorded_on")
     op.drop_index("ix_patient_medication_patient_issued", table_name="patient_medication")
