@@ -141,7 +141,7 @@ def _repeat_medicines(session: Session, rng: np.random.Generator, today: date,
         for index, (medicine, section) in enumerate(REPEATS):
             chosen = has & (order[:, slot] == index)
             if chosen.any():
-                counts = rng.integers(2, 7, int(chosen.sum()))
+                counts = rng.integers(1, 4, int(chosen.sum()))  # the latest issues are enough here
                 stopped = stopped_person[chosen] & (slot == 0)
                 rows += _issues(rng, today, pids[chosen], counts, medicine, section, stopped=stopped)
     return rows

@@ -23,7 +23,6 @@ from pcn_assistant.services.risk.stratification import (
     score_population,
     stratify,
 )
-from pcn_assistant.services.risk.windows import EVIDENCE_KINDS
 from pcn_assistant.services.security import SYSTEM
 
 # (months before the demo date, share of people whose past was lighter)
@@ -42,16 +41,16 @@ def earlier(frame: pd.DataFrame, rng: np.random.Generator, share: float) -> pd.D
         lighter = np.maximum(values - rng.integers(1, most + 1, len(past)), 0)
         past[column] = np.where(picked & ~np.isnan(values), lighter, values)
     groups = past.attrs["condition_groups"]
-    for index, group in enumerate(groups):
-        droppable = [group.index(k) for k in LATER_CONDITIONS if k in group]
-        if not droppable:
-            continue
-        dropped = np.zeros(len(past), dtype=np.int64)
-        for _ in range(2):
-            bits = np.left_shift(np.int64(1), rng.choice(droppable, len(past)).astype(np.int64))
-            dropped |= np.where(picked, bits, 0)
-        for kind in EVIDENCE_KINDS:  # ever, undated and the dated windows lose the same conditions
-            past[f"{kind}{index}"] = past[f"{kind}{index}"].to_numpy(dtype=np.int64) & ~dropped
+    dropped: dict[str, np.ndarray] = {}  # condition key -> who loses it
+    for key in LATER_CONDITIONS:
+        dropped[key] = picked & (rng.random(len(past)) < 0.2)
+    for kind, kind_groups in past.attrs["evidence_groups"].items():  # ever, undated and dated alike
+        for index, group in enumerate(kind_groups):
+            masks = past[f"{kind}{index}"].to_numpy(dtype=np.int64)
+            for key, who in dropped.items():
+                if key in group:
+                    masks = np.where(who, masks & ~np.int64(1 << group.index(key)), masks)
+            past[f"{kind}{index}"] = masks
     past.attrs["condition_groups"] = groups
     return past
 

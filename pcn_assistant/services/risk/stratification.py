@@ -44,7 +44,7 @@ from pcn_assistant.services.risk.bulk import (
 )
 from pcn_assistant.services.risk.settings import TierSettings, read_tier_settings
 from pcn_assistant.services.risk.windows import (
-    EVIDENCE_KINDS,
+    evidence_groups,
     evidence_tests,
     read_prescriptions,
     with_prescriptions,
@@ -94,20 +94,19 @@ def _day(session: Session, value: date) -> object:
     return literal(value, Date)
 
 
-def _mask_columns(session: Session, groups: list[list[str]], as_of: date) -> list:
-    """Per-patient bit masks of the conditions held ``ever``, ``undated``, first dated in
-    the last 5 years and last dated in the last 12 months (the CMS rules' windows)."""
+def _mask_columns(session: Session, kinds: dict[str, list[list[str]]], as_of: date) -> list:
+    """Per-patient bit masks of the conditions held ``ever`` (``mask``), ``undated``,
+    first dated in the last 5 years and last dated in the last 12 months (the CMS rules'
+    windows): each date test wrapped once round a simple CASE on the condition key."""
     tests = evidence_tests(PatientCondition.recorded_on, PatientCondition.last_recorded_on, as_of,
                            lambda d: _day(session, d))
     masks = []
-    for kind in EVIDENCE_KINDS:
+    for kind, groups in kinds.items():
         for index, keys in enumerate(groups):
-            test = tests[kind]
-            whens = [((PatientCondition.condition_key == key) if test is None
-                      else and_(PatientCondition.condition_key == key, test), 1 << bit)
-                     for bit, key in enumerate(keys)]
-            summed = func.sum(case(*whens, else_=0)) if whens else func.sum(0)
-            masks.append(cast(summed, BigInteger).label(f"{kind}{index}"))
+            bits = {key: 1 << bit for bit, key in enumerate(keys)}
+            by_key = case(bits, value=PatientCondition.condition_key, else_=0) if bits else literal(0)
+            value = by_key if tests[kind] is None else case((tests[kind], by_key), else_=0)
+            masks.append(cast(func.sum(value), BigInteger).label(f"{kind}{index}"))
     return masks
 
 
@@ -116,7 +115,8 @@ def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame
     and their latest assessment: one query for the people, one for the prescriptions."""
     as_of = as_of or clock.today()
     groups = condition_bit_groups([c.key for c in conditions()])
-    masks = _mask_columns(session, groups, as_of)
+    kinds = evidence_groups(groups)
+    masks = _mask_columns(session, kinds, as_of)
     held = select(PatientCondition.patient_id, *masks).group_by(PatientCondition.patient_id).subquery()
     latest = aliased(RiskAssessment)
     stmt = (
@@ -127,7 +127,7 @@ def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame
                    for bit, name in enumerate(PATIENT_FLAGS)).label("flags"),
             *(getattr(Patient, name) for name in PATIENT_VALUES),
             *(func.coalesce(held.c[f"{kind}{i}"], 0).label(f"{kind}{i}")
-              for kind in EVIDENCE_KINDS for i in range(len(groups))),
+              for kind, kind_groups in kinds.items() for i in range(len(kind_groups))),
             func.coalesce(latest.id, 0).label("prev_id"), latest.points.label("prev_points"),
             func.coalesce(latest.fingerprint, 0).label("prev_fingerprint"),
         )
@@ -137,6 +137,7 @@ def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame
     )
     frame = with_prescriptions(fetch_frame(session, stmt), read_prescriptions(session, as_of, lambda d: _day(session, d)))
     frame.attrs["condition_groups"] = groups
+    frame.attrs["evidence_groups"] = kinds
     return frame
 
 
@@ -144,14 +145,16 @@ def score_population(frame: pd.DataFrame, model: PriorityModel, settings: TierSe
                      as_of: date) -> pd.DataFrame:
     """Assess a frame from ``read_population`` and work out which rows changed."""
     groups = frame.attrs.get("condition_groups") or condition_bit_groups([c.key for c in conditions()])
-    decoded = {kind: decode_condition_bits([frame[f"{kind}{i}"] for i in range(len(groups))], groups)
-               for kind in EVIDENCE_KINDS}
+    kinds = frame.attrs.get("evidence_groups") or evidence_groups(groups)
+    decoded = {kind: decode_condition_bits([frame[f"{kind}{i}"] for i in range(len(kind_groups))], kind_groups)
+               for kind, kind_groups in kinds.items()}
     flags = decoded["mask"]
     evidence = ConditionEvidence(ever=flags, undated=decoded["undated"], first_5y=decoded["first5y"],
                                  last_12m=decoded["last12m"])
     drugs = {column.removeprefix("rx_"): frame[column].to_numpy() for column in frame.columns
              if column.startswith("rx_")}
-    inputs = frame.drop(columns=[f"{kind}{i}" for kind in EVIDENCE_KINDS for i in range(len(groups))] + ["flags"])
+    inputs = frame.drop(columns=[f"{kind}{i}" for kind, kind_groups in kinds.items()
+                                 for i in range(len(kind_groups))] + ["flags"])
     packed = frame["flags"].to_numpy(dtype=np.int64)
     for bit, name in enumerate(PATIENT_FLAGS):
         inputs[name] = (packed >> bit) & 1 == 1

@@ -19,19 +19,39 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from pcn_assistant.core.medicines import DRUG_GROUPS
+from pcn_assistant.core.risk.assess import condition_bit_groups
+from pcn_assistant.core.risk.cms import cms_sources
 from pcn_assistant.services.risk.bulk import fetch_frame
 from pcn_assistant.store.models import PatientMedication
 
 # Condition mask kinds: ``mask`` = ever recorded, then the dated evidence the CMS needs.
 EVIDENCE_KINDS = ("mask", "undated", "first5y", "last12m")
+# The CMS conditions whose rules read each kind of dated evidence (the rest need only "ever").
+EVIDENCE_USERS = {
+    "undated": ("anxiety_depression", "asthma", "epilepsy", "cancer_5y"),
+    "first5y": ("cancer_5y",),
+    "last12m": ("anxiety_depression",),
+}
 PRESCRIPTION_COLUMNS = tuple(f"rx_{group}" for group in DRUG_GROUPS)
 
 DayLiteral = Callable[[date], ColumnElement]
+
+
+def evidence_groups(groups: list[list[str]]) -> dict[str, list[list[str]]]:
+    """The condition keys each mask kind holds, as bit groups: every key for ``mask``, and
+    for the dated kinds only the keys of the CMS rules that read them (a handful), so the
+    database evaluates each date test once per row, not once per condition."""
+    sources = cms_sources()
+    out = {"mask": groups}
+    for kind, users in EVIDENCE_USERS.items():
+        keys = sorted({key for cms_key in users for key in sources[cms_key]})
+        out[kind] = condition_bit_groups(keys)
+    return out
 
 
 def window_start(as_of: date, years: int) -> date:
@@ -58,16 +78,29 @@ def evidence_tests(first: ColumnElement, last: ColumnElement, as_of: date,
 def read_prescriptions(session: Session, as_of: date, day: DayLiteral) -> pd.DataFrame:
     """Per patient with any prescription: issues per drug group in the last 12 months
     (``rx_<group>``), different repeat medicines in the last 12 months (an issue the
-    extract did not mark repeat or acute counts), and ``rx_any``."""
+    extract did not mark repeat or acute counts), and ``rx_any``. Three grouped queries
+    the covering ``ix_patient_medication_*`` indexes answer in patient order; numpy spreads them."""
     rx = PatientMedication
     in_window = and_(rx.issued_on >= day(window_start(as_of, 1)), rx.issued_on <= day(as_of))
-    counts = [func.sum(case((and_(in_window, rx.drug_group == group), 1), else_=0)).label(f"rx_{group}")
-              for group in DRUG_GROUPS]
-    repeat = case((and_(in_window, or_(rx.is_repeat.is_(None), rx.is_repeat.is_(True))), rx.medicine), else_=None)
-    stmt = (select(rx.patient_id, *counts, func.count(func.distinct(repeat)).label("medicines_12m"),
-                   func.count().label("rx_any"))
-            .group_by(rx.patient_id))
-    return fetch_frame(session, stmt)
+    by_group = fetch_frame(session, select(rx.patient_id, rx.drug_group, func.count().label("issues"))
+                           .where(in_window, rx.drug_group.is_not(None)).group_by(rx.patient_id, rx.drug_group))
+    repeats = fetch_frame(session, select(rx.patient_id, func.count(func.distinct(rx.medicine)).label("medicines_12m"))
+                          .where(in_window, or_(rx.is_repeat.is_(None), rx.is_repeat.is_(True)))
+                          .group_by(rx.patient_id))
+    anyone = fetch_frame(session, select(rx.patient_id).distinct())
+    ids = np.sort(pd.to_numeric(anyone["patient_id"]).to_numpy(dtype=np.int64))
+    columns = {column: np.zeros(len(ids), dtype=np.int64) for column in (*PRESCRIPTION_COLUMNS, "medicines_12m")}
+    if len(by_group):
+        rows = np.searchsorted(ids, pd.to_numeric(by_group["patient_id"]).to_numpy(dtype=np.int64))
+        groups = by_group["drug_group"].to_numpy(dtype=object)
+        issues = pd.to_numeric(by_group["issues"]).to_numpy(dtype=np.int64)
+        for group in DRUG_GROUPS:
+            hit = groups == group
+            columns[f"rx_{group}"][rows[hit]] = issues[hit]
+    if len(repeats):
+        rows = np.searchsorted(ids, pd.to_numeric(repeats["patient_id"]).to_numpy(dtype=np.int64))
+        columns["medicines_12m"][rows] = pd.to_numeric(repeats["medicines_12m"]).to_numpy(dtype=np.int64)
+    return pd.DataFrame({"patient_id": ids, **columns, "rx_any": np.ones(len(ids), dtype=np.int64)})
 
 
 def with_prescriptions(frame: pd.DataFrame, prescriptions: pd.DataFrame) -> pd.DataFrame:
