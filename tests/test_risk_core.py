@@ -258,8 +258,7 @@ def test_worked_example_three_points():
     assert parts == [1, 1, 0, 0, 1, 0, 0, 0] and row.points == 3
     assert row.reasons.split("\n") == ["Mild frailty: 6 of 36 eFI deficits (0.17)",
                                        "Cambridge Multimorbidity Score 1.32",
-                                       "Multimorbidity conditions: coronary heart disease: ever recorded; "
-                                       "diabetes: ever recorded; hypertension: ever recorded",
+                                       "CMS conditions: coronary heart disease; diabetes; hypertension",
                                        "7 different medicines in the last 12 months"]
 
 

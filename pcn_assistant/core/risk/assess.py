@@ -108,6 +108,8 @@ def assess(inputs: pd.DataFrame, condition_flags: Mapping[str, np.ndarray], mode
     tier, pinned_reason = assign_tiers(age, scored["rank_key"].to_numpy(), pinned, tier3_percent, tier2_percent)
     scored["tier"] = pd.Series(tier, index=frame.index, dtype="Int64").where(age >= ADULT_AGE, pd.NA)
     scored["pinned_reason"] = pinned_reason
-    scored["reasons"] = build_reasons(scored, points, model, pinned_reason,
-                                      np.where(adult_cms, why_lines(why), ""))
+    why_text = np.full(size, "", dtype=object)
+    with_cms = np.flatnonzero(adult_cms & (centi > 0))
+    why_text[with_cms] = why_lines(why[with_cms])
+    scored["reasons"] = build_reasons(scored, points, model, pinned_reason, why_text)
     return scored

@@ -39,6 +39,7 @@ from pcn_assistant.core.risk.cms import CMS_CONDITIONS, CMS_KEYS, cms_sources
 
 REPEATED_PRESCRIPTIONS = 4  # "4 or more prescriptions in the last 12 months"
 REGISTER = "on the practice's register"
+RECORDED = "recorded"
 LAST_12_MONTHS = "in the last 12 months"
 
 
@@ -111,9 +112,9 @@ def _rules(key: str, keys: list[str], find: _Lookup, epilepsy_keys: list[str]) -
     if key == "cancer_5y":
         return [(find.first_5y(keys), "first diagnosed in the last 5 years"), (find.undated(keys), REGISTER)]
     if key == "irritable_bowel_syndrome":
-        return [(find.ever(keys), "ever recorded"), (find.issued("antispasmodic") >= n, _repeated("antispasmodic"))]
+        return [(find.ever(keys), RECORDED), (find.issued("antispasmodic") >= n, _repeated("antispasmodic"))]
     if key == "schizophrenia_bipolar":
-        return [(find.ever(keys), "ever recorded"), (find.issued("lithium") >= 1, f"lithium prescribed {LAST_12_MONTHS}")]
+        return [(find.ever(keys), RECORDED), (find.issued("lithium") >= 1, f"lithium prescribed {LAST_12_MONTHS}")]
     if key == "painful_condition":
         without_epilepsy = ~find.ever(epilepsy_keys)
         return [(find.issued("analgesic") >= n, _repeated("analgesic")),
@@ -122,7 +123,7 @@ def _rules(key: str, keys: list[str], find: _Lookup, epilepsy_keys: list[str]) -
                 (find.ever(keys), REGISTER)]
     if key == "treated_constipation":
         return [(find.issued("laxative") >= n, _repeated("laxative")), (find.ever(keys), REGISTER)]
-    return [(find.ever(keys), "ever recorded")]
+    return [(find.ever(keys), RECORDED)]
 
 
 def _why_texts() -> dict[str, list[str]]:
@@ -151,8 +152,9 @@ def cms_evidence_matrix(evidence: ConditionEvidence, drugs: Mapping[str, np.ndar
 
 
 def why_lines(why: np.ndarray) -> np.ndarray:
-    """One "Multimorbidity: asthma: treated in the last 12 months; ..." line per person
-    ('' where no CMS condition counted), built a condition at a time."""
+    """One "CMS conditions: diabetes; asthma: treated in the last 12 months; ..." line per
+    person ('' where no CMS condition counted), built a condition at a time. A condition
+    counted because it is recorded is named alone; every other rule says why."""
     size = why.shape[0]
     text = np.full(size, "", dtype=object)
     for column, key in enumerate(CMS_KEYS):
@@ -161,9 +163,11 @@ def why_lines(why: np.ndarray) -> np.ndarray:
         if not rows.size:
             continue
         label = CMS_CONDITIONS[key][0]
-        table = np.array(["", *(f"{label}: {reason}" for reason in WHY_TEXTS[key])], dtype=object)
+        # "Recorded" goes without saying: a listed condition with no reason is in the record.
+        table = np.array(["", *(label if reason == RECORDED else f"{label}: {reason}" for reason in WHY_TEXTS[key])],
+                         dtype=object)
         started = text[rows] != ""
-        text[rows] = text[rows] + np.where(started, "; ", "Multimorbidity conditions: ") + table[codes[rows]]
+        text[rows] = text[rows] + np.where(started, "; ", "CMS conditions: ") + table[codes[rows]]
     return text
 
 

@@ -116,8 +116,15 @@ def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame
     as_of = as_of or clock.today()
     groups = condition_bit_groups([c.key for c in conditions()])
     kinds = evidence_groups(groups)
-    masks = _mask_columns(session, kinds, as_of)
-    held = select(PatientCondition.patient_id, *masks).group_by(PatientCondition.patient_id).subquery()
+    ever = {"mask": kinds["mask"]}
+    dated = {kind: kind_groups for kind, kind_groups in kinds.items() if kind != "mask"}
+    held = (select(PatientCondition.patient_id, *_mask_columns(session, ever, as_of))
+            .group_by(PatientCondition.patient_id).subquery())
+    # The dated evidence only for the few conditions whose rules read it: a small share of rows.
+    dated_keys = sorted({key for kind_groups in dated.values() for group in kind_groups for key in group})
+    windows = (select(PatientCondition.patient_id, *_mask_columns(session, dated, as_of))
+               .where(PatientCondition.condition_key.in_(dated_keys))
+               .group_by(PatientCondition.patient_id).subquery())
     latest = aliased(RiskAssessment)
     stmt = (
         select(
@@ -126,12 +133,14 @@ def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame
             sum_of(cast(func.coalesce(getattr(Patient, name), False), Integer) * (1 << bit)
                    for bit, name in enumerate(PATIENT_FLAGS)).label("flags"),
             *(getattr(Patient, name) for name in PATIENT_VALUES),
-            *(func.coalesce(held.c[f"{kind}{i}"], 0).label(f"{kind}{i}")
-              for kind, kind_groups in kinds.items() for i in range(len(kind_groups))),
+            *(func.coalesce(held.c[f"mask{i}"], 0).label(f"mask{i}") for i in range(len(groups))),
+            *(func.coalesce(windows.c[f"{kind}{i}"], 0).label(f"{kind}{i}")
+              for kind, kind_groups in dated.items() for i in range(len(kind_groups))),
             func.coalesce(latest.id, 0).label("prev_id"), latest.points.label("prev_points"),
             func.coalesce(latest.fingerprint, 0).label("prev_fingerprint"),
         )
         .outerjoin(held, held.c.patient_id == Patient.id)
+        .outerjoin(windows, windows.c.patient_id == Patient.id)
         .outerjoin(latest, and_(latest.patient_id == Patient.id, latest.is_latest.is_(True)))
         .where(Patient.registration_status == REGISTERED)
     )

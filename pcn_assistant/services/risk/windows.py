@@ -83,7 +83,7 @@ def read_prescriptions(session: Session, as_of: date, day: DayLiteral) -> pd.Dat
     rx = PatientMedication
     in_window = and_(rx.issued_on >= day(window_start(as_of, 1)), rx.issued_on <= day(as_of))
     by_group = fetch_frame(session, select(rx.patient_id, rx.drug_group, func.count().label("issues"))
-                           .where(in_window, rx.drug_group.is_not(None)).group_by(rx.patient_id, rx.drug_group))
+                           .where(in_window, rx.drug_group.is_not(None)).group_by(rx.drug_group, rx.patient_id))
     repeats = fetch_frame(session, select(rx.patient_id, func.count(func.distinct(rx.medicine)).label("medicines_12m"))
                           .where(in_window, or_(rx.is_repeat.is_(None), rx.is_repeat.is_(True)))
                           .group_by(rx.patient_id))

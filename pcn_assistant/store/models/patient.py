@@ -107,10 +107,11 @@ class PatientMedication(Base):
 
     __tablename__ = "patient_medication"
     __table_args__ = (
-        # Covering indexes: stratification counts each person's issues per drug group and
-        # their different repeat medicines from these alone, in patient order (no sort).
+        # Covering indexes: stratification counts each person's issues per drug group (seeking
+        # past the many issues with no group) and their different repeat medicines from these
+        # alone, already in group order (no sort).
         Index("ix_patient_medication_patient", "patient_id", "medicine", "is_repeat", "issued_on"),
-        Index("ix_patient_medication_group", "patient_id", "drug_group", "issued_on"),
+        Index("ix_patient_medication_group", "drug_group", "patient_id", "issued_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
