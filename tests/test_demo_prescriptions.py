@@ -35,8 +35,11 @@ def test_demo_prescriptions_are_dated_from_the_demo_day(demo_db):
         count, first, last = session.execute(select(func.count(), func.min(PatientMedication.issued_on),
                                                      func.max(PatientMedication.issued_on))).one()
         groups = set(session.execute(select(PatientMedication.drug_group).distinct()).scalars())
+        coded = dict(session.execute(select(PatientMedication.code, PatientMedication.drug_group)
+                                     .where(PatientMedication.code.is_not(None)).distinct()).all())
     assert count > 5000 and last <= DEMO_TODAY and first >= DEMO_TODAY - timedelta(days=3 * 365)
     assert {"analgesic", "laxative", "asthma", "antidepressant", "anticonvulsant", "lithium"} <= groups
+    assert coded == {"42109611000001109": "analgesic", "39113611000001102": "asthma"}  # dm+d where the table has it
 
 
 def test_the_rules_change_who_counts_in_the_demo(demo_db):

@@ -27,16 +27,15 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy.orm import Session
 
-from pcn_assistant.core.medicines import drug_group, normalise_bnf
+from pcn_assistant.core.medicines import dmd_medicines, drug_group, normalise_bnf
 from pcn_assistant.services.demo import DemoContext
 from pcn_assistant.services.patient_import import bulk
 from pcn_assistant.services.patient_import.medications import COLUMNS
 
-PARACETAMOL_DMD = "42109611000001109"
 # Condition -> (medicine, BNF section, share of the people with it who are treated,
 # issues in the last 12 months when treated (low, high)).
 TREATMENTS: dict[str, tuple[str, str, float, tuple[int, int]]] = {
-    "asthma": ("Salbutamol 100micrograms/dose inhaler", "3.1.1", 0.78, (2, 7)),
+    "asthma": ("Salbutamol 100micrograms/dose inhaler CFC free", "3.1.1", 0.78, (2, 7)),
     "epilepsy": ("Lamotrigine 100mg tablets", "4.8.1", 0.88, (6, 13)),
     "depression": ("Sertraline 50mg tablets", "4.3.3", 0.55, (4, 13)),
     "anxiety": ("Zopiclone 7.5mg tablets", "4.1.1", 0.25, (4, 9)),
@@ -56,6 +55,8 @@ REPEATS = (
     ("Alendronic acid 70mg tablets", "6.6.2"), ("Tamsulosin 400microgram capsules", "7.4.1"),
     ("Calcium and colecalciferol chewable tablets", "9.6.4"), ("Omeprazole 20mg capsules", "1.3.5"),
 )
+# The dm+d code of each demo medicine the shipped table holds (the others carry a BNF section).
+DMD_BY_NAME = {entry.medicine: entry.code for entry in dmd_medicines().values()}
 STOPPED_SHARE = 0.08  # people with one repeat medicine last issued more than a year ago
 DAYS_IN_YEAR = 365
 
@@ -113,7 +114,7 @@ def _issues(rng: np.random.Generator, today: date, people: np.ndarray, counts: n
     (or, where ``stopped``, all more than a year ago)."""
     bnf = normalise_bnf(section)
     group = drug_group(bnf)
-    code = PARACETAMOL_DMD if medicine.startswith("Paracetamol 500mg") else None
+    code = DMD_BY_NAME.get(medicine)
     who = np.repeat(people, counts)
     days = rng.integers(0, DAYS_IN_YEAR - 5, len(who))
     if stopped is not None:
