@@ -115,8 +115,8 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
                 "patient_measure", ["patient_id", "code", "recorded_on", "value", "unit"]), rows[start:start + CHUNK])
         yield 85, TOTAL, "Updating conditions"
         changes = _apply_codes(session, events, entries)
-        for pid in sorted(set(fresh_rx["patient_id"].tolist())):
-            changes.setdefault(int(pid), {})["prescriptions"] = int((fresh_rx["patient_id"] == pid).sum())
+        for pid, issued in fresh_rx["patient_id"].astype(np.int64).value_counts().sort_index().items():
+            changes.setdefault(int(pid), {})["prescriptions"] = int(issued)
         result.updated = len(changes)
         bulk.execute_many(session, bulk.insert_sql("import_change", ["batch_id", "patient_id", "action", "changes"]),
                           [(batch.id, pid, "updated", json.dumps(c, default=str)) for pid, c in changes.items()])
