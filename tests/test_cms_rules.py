@@ -52,7 +52,7 @@ ROWS = [
     code(9, "84757009", "1985-02-01"), *issues(9, "0408010G0", FOUR),  # treated: epilepsy, not pain
     *issues(10, "0408010G0", FOUR),                          # 4 antiepileptics, no epilepsy: painful
     code(11, "35489007", "2019-01-01"), code(11, "35489007", INSIDE),  # depression recoded this year
-    code(12, "35489007", OUTSIDE), issue(12, "4.2.3", "2026-06-01"),   # too old; lithium: SMI
+    code(12, "35489007", OUTSIDE), issue(12, "4.2.3", "2019-06-01"),   # too old; lithium (ever): SMI
     *issues(13, "0403030Q0", FOUR),                          # 4 antidepressants
     *issues(14, "0403030Q0", THREE_AND_OLD),
     code(15, "709044004", "2010-01-01"),                     # CKD, stage not recorded: eFI only
@@ -109,7 +109,7 @@ def test_four_prescriptions_in_the_year_not_three(assessed):
 def test_depression_needs_a_code_in_the_last_12_months_and_lithium_means_smi(assessed):
     assert cms(assessed[11]) == {"anxiety or depression"}  # the latest code counts, not the first
     assert cms(assessed[12]) == {"schizophrenia or bipolar disorder"}
-    assert any("lithium prescribed in the last 12 months" in line for line in assessed[12].reasons)
+    assert any("schizophrenia or bipolar disorder: lithium prescribed" in line for line in assessed[12].reasons)
 
 
 def test_unstaged_ckd_is_an_efi_deficit_but_not_a_cms_condition(assessed):

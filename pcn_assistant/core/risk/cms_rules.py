@@ -13,8 +13,16 @@ treatment and some are defined by prescriptions alone. A condition counts when:
 | epilepsy | ever coded and an anticonvulsant (BNF 4.8) prescribed in the last 12 months |
 | irritable bowel syndrome | ever coded, or 4+ antispasmodic (BNF 1.2) prescriptions in the last 12 months |
 | painful condition | 4+ analgesic (BNF 4.7) prescriptions in the last 12 months, or 4+ anticonvulsant prescriptions without epilepsy ever coded |
-| schizophrenia or bipolar disorder | ever coded, or lithium (BNF 4.2.3) prescribed in the last 12 months |
+| schizophrenia or bipolar disorder | ever coded, or lithium (BNF 4.2.3) ever prescribed |
 | treated constipation | 4+ laxative (BNF 1.6) prescriptions in the last 12 months |
+
+Checked against the Cambridge code list logic in the Health Foundation's published CMS
+script (project "CMD_multimorbidity", Will Parry): painful
+condition = analgesics, or antiepileptics without an epilepsy code; asthma and epilepsy =
+code and prescription; anxiety and depression = code in the window or 4+ prescriptions;
+lithium is looked for over all history (so "ever", not "in the last 12 months"); cancer =
+oldest record within 5 years. The Cambridge lists also count CKD from two eGFR results
+under 60, which this app does not yet read.
 
 "The last 12 months" runs from the same calendar day a year before the assessment
 date to the assessment date, both included; "the last 5 years" likewise. A condition
@@ -114,7 +122,8 @@ def _rules(key: str, keys: list[str], find: _Lookup, epilepsy_keys: list[str]) -
     if key == "irritable_bowel_syndrome":
         return [(find.ever(keys), RECORDED), (find.issued("antispasmodic") >= n, _repeated("antispasmodic"))]
     if key == "schizophrenia_bipolar":
-        return [(find.ever(keys), RECORDED), (find.issued("lithium") >= 1, f"lithium prescribed {LAST_12_MONTHS}")]
+        return [(find.ever(keys), RECORDED), ((find.issued("lithium") >= 1) | (find.issued("lithium_ever") >= 1),
+                                              "lithium prescribed")]
     if key == "painful_condition":
         without_epilepsy = ~find.ever(epilepsy_keys)
         return [(find.issued("analgesic") >= n, _repeated("analgesic")),

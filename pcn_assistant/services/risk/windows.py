@@ -37,7 +37,8 @@ EVIDENCE_USERS = {
     "first5y": ("cancer_5y",),
     "last12m": ("anxiety_depression",),
 }
-PRESCRIPTION_COLUMNS = tuple(f"rx_{group}" for group in DRUG_GROUPS)
+# Issues per drug group in the last 12 months, and lithium ever (the CMS counts any lithium).
+PRESCRIPTION_COLUMNS = (*(f"rx_{group}" for group in DRUG_GROUPS), "rx_lithium_ever")
 
 DayLiteral = Callable[[date], ColumnElement]
 
@@ -77,7 +78,7 @@ def evidence_tests(first: ColumnElement, last: ColumnElement, as_of: date,
 
 def read_prescriptions(session: Session, as_of: date, day: DayLiteral) -> pd.DataFrame:
     """Per patient with any prescription: issues per drug group in the last 12 months
-    (``rx_<group>``), different repeat medicines in the last 12 months (an issue the
+    (``rx_<group>``), whether lithium was ever issued, different repeat medicines in the last 12 months (an issue the
     extract did not mark repeat or acute counts), and ``rx_any``. Three grouped queries
     the covering ``ix_patient_medication_*`` indexes answer in patient order; numpy spreads them."""
     rx = PatientMedication
@@ -87,6 +88,7 @@ def read_prescriptions(session: Session, as_of: date, day: DayLiteral) -> pd.Dat
     repeats = fetch_frame(session, select(rx.patient_id, func.count(func.distinct(rx.medicine)).label("medicines_12m"))
                           .where(in_window, or_(rx.is_repeat.is_(None), rx.is_repeat.is_(True)))
                           .group_by(rx.patient_id))
+    lithium = fetch_frame(session, select(rx.patient_id).where(rx.drug_group == "lithium").distinct())
     anyone = fetch_frame(session, select(rx.patient_id).distinct())
     ids = np.sort(pd.to_numeric(anyone["patient_id"]).to_numpy(dtype=np.int64))
     columns = {column: np.zeros(len(ids), dtype=np.int64) for column in (*PRESCRIPTION_COLUMNS, "medicines_12m")}
@@ -97,6 +99,8 @@ def read_prescriptions(session: Session, as_of: date, day: DayLiteral) -> pd.Dat
         for group in DRUG_GROUPS:
             hit = groups == group
             columns[f"rx_{group}"][rows[hit]] = issues[hit]
+    if len(lithium):
+        columns["rx_lithium_ever"][np.searchsorted(ids, pd.to_numeric(lithium["patient_id"]).to_numpy(dtype=np.int64))] = 1
     if len(repeats):
         rows = np.searchsorted(ids, pd.to_numeric(repeats["patient_id"]).to_numpy(dtype=np.int64))
         columns["medicines_12m"][rows] = pd.to_numeric(repeats["medicines_12m"]).to_numpy(dtype=np.int64)
