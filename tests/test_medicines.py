@@ -9,12 +9,13 @@ from pcn_assistant.core.medicines import drug_group, load_bnf_groups, medicine_k
 @pytest.mark.parametrize(("text", "prefix"), [
     ("0407010H0AAAMAM", "0407010H0AAAMAM"), ("0407010h0", "0407010H0"), ("4.7.1", "040701"),
     ("04.07.01", "040701"), ("4.2.3", "040203"), ("1.6", "0106"), ("0403", "0403"), ("", None), (None, None),
+    ("4.7.1 Non-opioid analgesics", "040701"), (" 0407010H0AAAMAM ", "0407010H0AAAMAM"),
 ])
 def test_bnf_codes_and_sections_become_one_prefix(text, prefix):
     assert normalise_bnf(text) == prefix
 
 
-@pytest.mark.parametrize("text", ["BNF?", "4.7.1.2.3", "0407X", "0.1"])
+@pytest.mark.parametrize("text", ["BNF?", "4.7.1.2.3", "0407X", "0.1", "Analgesics 4.7"])
 def test_what_is_not_a_bnf_code_is_refused(text):
     with pytest.raises(ValueError, match="BNF"):
         normalise_bnf(text)

@@ -10,8 +10,9 @@ as a medicine for the eFI polypharmacy deficit.
 
 BNF codes arrive in two shapes: the 15-character presentation code
 (``0407010H0AAAMAM``; the first 9 characters name the chemical substance) or a dotted
-section (``4.7.1``: chapter 4, section 7, paragraph 1). Both become a prefix of the
-same digits (``040701``), so one prefix table serves both.
+section (``4.7.1``: chapter 4, section 7, paragraph 1), sometimes followed by its title
+(``4.7.1 Non-opioid analgesics``). Both become a prefix of the same digits (``040701``),
+so one prefix table serves both.
 """
 
 from __future__ import annotations
@@ -55,9 +56,12 @@ def normalise_bnf(text: object) -> str | None:
     Returns None for a blank cell; raises ValueError (naming the format) for anything
     that is not a BNF code.
     """
-    raw = "".join(str(text or "").split()).upper()
-    if not raw:
+    words = str(text or "").split()
+    if not words:
         return None
+    raw = "".join(words).upper()
+    if not (_PRESENTATION.match(raw) or _DIGITS.match(raw) or _DOTTED.match(raw)):
+        raw = words[0].upper()  # "4.7.1 Non-opioid analgesics": a section with its title
     if _PRESENTATION.match(raw) or _DIGITS.match(raw):
         return raw
     dotted = _DOTTED.match(raw)
