@@ -29,9 +29,8 @@ from pcn_assistant.core.risk.cms import cms_sources
 from pcn_assistant.services.risk.bulk import fetch_frame
 from pcn_assistant.store.models import PatientMedication
 
-# Condition mask kinds: ``mask`` = ever recorded, then the dated evidence the CMS needs.
-EVIDENCE_KINDS = ("mask", "undated", "first5y", "last12m")
-# The CMS conditions whose rules read each kind of dated evidence (the rest need only "ever").
+# Condition mask kinds besides ``mask`` (ever recorded): the dated evidence the CMS needs,
+# and the CMS conditions whose rules read each kind (the rest need only "ever").
 EVIDENCE_USERS = {
     "undated": ("anxiety_depression", "asthma", "epilepsy", "cancer_5y"),
     "first5y": ("cancer_5y",),
