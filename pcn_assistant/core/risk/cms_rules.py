@@ -17,11 +17,11 @@ treatment and some are defined by prescriptions alone. A condition counts when:
 | treated constipation | 4+ laxative (BNF 1.6) prescriptions in the last 12 months |
 
 Checked against the Cambridge code list logic in the Health Foundation's published CMS
-script (project "CMD_multimorbidity", Will Parry): painful
-condition = analgesics, or antiepileptics without an epilepsy code; asthma and epilepsy =
-code and prescription; anxiety and depression = code in the window or 4+ prescriptions;
-lithium is looked for over all history (so "ever", not "in the last 12 months"); cancer =
-oldest record within 5 years. The Cambridge lists also count CKD from two eGFR results
+script (project "CMD_multimorbidity", Will Parry): painful condition = analgesics, or
+antiepileptics without an epilepsy code; asthma and epilepsy = code and prescription;
+anxiety and depression = code in the window or 4+ prescriptions; lithium is looked for
+over all history (so "ever", not "in the last 12 months"); cancer = oldest record within
+5 years. The Cambridge lists also count CKD from two eGFR results
 under 60, which this app does not yet read.
 
 "The last 12 months" runs from the same calendar day a year before the assessment
