@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from pcn_assistant.core.codelists import FRAILTY_KEYS, PATIENT_FLAG_KEYS, codelists, load_codelists
+from pcn_assistant.core.codelists import (
+    FRAILTY_KEYS,
+    PATIENT_FLAG_KEYS,
+    codelist_provenance,
+    codelists,
+    load_codelists,
+)
 from pcn_assistant.core.conditions import conditions as condition_catalogue
 from pcn_assistant.services.patient_import import ImportOptions, import_patients
 from pcn_assistant.services.patient_import.events import import_events
@@ -98,22 +104,62 @@ def test_a_register_reimport_keeps_event_conditions(register, tmp_path):
 
 def test_codelists_are_valid_and_cover_the_conditions():
     entries = codelists()
-    assert len(entries) >= 90
+    assert len(entries) >= 800
     keys = {e.key for e in entries.values()}
     catalogue = {c.key for c in condition_catalogue()}
     assert keys <= catalogue | PATIENT_FLAG_KEYS | set(FRAILTY_KEYS)
-    # Every condition except the documented gaps has a starter code (README in resources/codelists).
+    # Every condition has codes except those defined by prescriptions (and polypharmacy).
     gaps = catalogue - keys
-    assert gaps == {"activity_limitation", "foot_problems", "requires_care", "polypharmacy"}
+    assert gaps == {"polypharmacy", "painful_condition", "treated_constipation"}
+    # Every code names its provenance, and every deficit of the eFI has published codes.
+    provenance = codelist_provenance()
+    assert {e.source for e in entries.values()} == set(provenance) == {"efi", "gmsde", "local"}
+    assert all(provenance[s]["reference"] and provenance[s]["checked_on"] for s in provenance)
+    efi_keys = {e.key for e in entries.values() if e.source == "efi"}
+    for key in ("activity_limitation", "foot_problems", "requires_care", "social_vulnerability", "home_visits"):
+        assert key in efi_keys
+    # Questionable mappings fixed: one UTI is not urinary system disease; unstaged CKD is not CMS CKD.
+    assert "68566005" not in entries and "719232003" not in entries
+    assert entries["197927001"].key == "urinary_system_disease"
+    assert entries["709044004"].key == "ckd_unstaged" and entries["433144002"].key == "ckd"
+    assert entries["105529008"].patient_flag == "lives_alone"
     assert entries["49436004"].key == "atrial_fibrillation" and entries["49436004"].is_condition
     assert entries["160689007"].patient_flag == "housebound" and entries["925861000000102"].frailty == "severe"
 
 
-def test_a_bad_codelist_row_is_named(tmp_path):
-    with open(tmp_path / "local.csv", "w", newline="") as handle:
+PROVENANCE = """[sources.ours]
+title = "Our list"
+publisher = "Our PCN"
+reference = "minutes of the clinical meeting"
+version = "1"
+checked_on = "2026-10-01"
+"""
+
+
+def write_list(folder, rows, provenance=PROVENANCE):
+    if provenance is not None:
+        (folder / "provenance.toml").write_text(provenance)
+    with open(folder / "local.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["code", "term", "condition_key"])
-        writer.writerow(["49436004", "AF", "atrial_fibrillation"])
-        writer.writerow(["123456", "Thing", "not_a_condition"])
+        writer.writerow(["code", "term", "condition_key", "source"])
+        writer.writerows(rows)
+
+
+def test_a_bad_codelist_row_is_named(tmp_path):
+    write_list(tmp_path, [["49436004", "AF", "atrial_fibrillation", "ours"], ["123456", "Thing", "not_a_condition", "ours"]])
     with pytest.raises(ValueError, match="local.csv line 3: 'not_a_condition' is not a condition key"):
         load_codelists(tmp_path)
+
+
+def test_every_code_needs_a_described_source(tmp_path):
+    write_list(tmp_path, [["49436004", "AF", "atrial_fibrillation", "ours"], ["5370000", "Flutter", "atrial_fibrillation", "web"]])
+    with pytest.raises(ValueError, match="local.csv line 3: source 'web' is not described in provenance.toml"):
+        load_codelists(tmp_path)
+    write_list(tmp_path, [["49436004", "AF", "atrial_fibrillation", "ours"]], provenance=PROVENANCE.replace('version = "1"\n', ""))
+    with pytest.raises(ValueError, match="source 'ours' lacks version"):
+        load_codelists(tmp_path)
+    (tmp_path / "provenance.toml").unlink()
+    with pytest.raises(ValueError, match="provenance.toml is missing"):
+        load_codelists(tmp_path)
+    write_list(tmp_path, [["49436004", "AF", "atrial_fibrillation", "ours"]])
+    assert load_codelists(tmp_path)["49436004"].source == "ours"

@@ -112,9 +112,9 @@ def test_export_csv_one_row_per_person(db, ranked, tmp_path):
                              "cms_score", "points", "tier", "pinned_reason", "reasons"]
     first = rows[0]
     assert first["nhs_number"] == "9990000018" and first["points"] == "16" and first["tier"] == "3"
-    assert first["efi_deficits"] == "14" and first["efi_category"] == "severe" and first["cms_score"] == "6.48"
+    assert first["efi_deficits"] == "15" and first["efi_category"] == "severe" and first["cms_score"] == "6.48"
     assert first["pinned_reason"] == "Severe frailty"
-    assert "Severe frailty: 14 of 36 eFI deficits (0.39); " in first["reasons"]
+    assert "Severe frailty: 15 of 36 eFI deficits (0.42); " in first["reasons"]
     by_nhs = {r["nhs_number"]: r for r in rows}
     assert by_nhs["9990000050"]["efi_category"] == "" and by_nhs["9990000050"]["efi_score"] == ""
     assert by_nhs["9990000042"]["tier"] == ""  # children have no tier

@@ -235,15 +235,16 @@ def test_social_point_scores_once(flags):
 def test_worked_example_sixteen_points():
     deficits = ("dementia", "heart_failure", "atrial_fibrillation", "copd", "falls", "arthritis",
                 "visual_impairment", "urinary_incontinence", "mobility_problems", "osteoporosis",
-                "dizziness", "anaemia", "skin_ulcer")  # 13 deficits + polypharmacy = 14
+                "dizziness", "anaemia", "skin_ulcer")  # 13 deficits + polypharmacy + lives alone = 15
     row = one(age=88, conditions=deficits, emergency_admissions_12m=2, ae_attendances_12m=1,
               medication_count=12, imd_decile=2, lives_alone=True)
-    assert row.efi_deficits == 14 and row.cms_score == pytest.approx(6.48)
+    # Living alone is on the published eFI social vulnerability list (Clegg et al. 2016).
+    assert row.efi_deficits == 15 and row.cms_score == pytest.approx(6.48)
     parts = [row[f"pts_{c}"] for c in ("frailty", "multimorbidity", "admissions", "ae", "polypharmacy",
                                        "age", "deprivation", "social")]
     assert parts == [3, 4, 3, 0, 2, 2, 1, 1] and row.points == 16
     reasons = row.reasons.split("\n")
-    assert "Severe frailty: 14 of 36 eFI deficits (0.39)" in reasons
+    assert "Severe frailty: 15 of 36 eFI deficits (0.42)" in reasons
     assert "2 emergency admissions in the last 12 months" in reasons
     assert "Cambridge Multimorbidity Score 6.48" in reasons
 
@@ -257,6 +258,7 @@ def test_worked_example_three_points():
     assert parts == [1, 1, 0, 0, 1, 0, 0, 0] and row.points == 3
     assert row.reasons.split("\n") == ["Mild frailty: 6 of 36 eFI deficits (0.17)",
                                        "Cambridge Multimorbidity Score 1.32",
+                                       "CMS conditions: coronary heart disease; diabetes; hypertension",
                                        "7 different medicines in the last 12 months"]
 
 

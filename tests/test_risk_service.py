@@ -86,11 +86,11 @@ def test_stratify_stores_scores_reasons_tiers_and_model(db, people):
     assert result.tiers == {"1": 1, "2": 1, "3": 2}
     rows = latest_rows(db)
     frail = rows[people["9990000018"]]
-    assert (frail.points, frail.efi_deficits, frail.efi_category, frail.tier) == (16, 14, "severe", 3)
-    assert frail.cms_score == pytest.approx(6.48) and frail.efi_score == pytest.approx(14 / 36)
+    assert (frail.points, frail.efi_deficits, frail.efi_category, frail.tier) == (16, 15, "severe", 3)  # lives alone: social vulnerability
+    assert frail.cms_score == pytest.approx(6.48) and frail.efi_score == pytest.approx(15 / 36)
     assert frail.pinned_reason == "Severe frailty"
     assert (frail.model_id, frail.model_version) == ("ppcs-1", "1.0") and frail.assessed_on == AS_OF
-    assert "Severe frailty: 14 of 36 eFI deficits (0.39)" in frail.reasons.splitlines()
+    assert "Severe frailty: 15 of 36 eFI deficits (0.42)" in frail.reasons.splitlines()
     care_home = rows[people["9990000034"]]
     assert (care_home.tier, care_home.pinned_reason, care_home.points) == (3, "Care home resident", 0)
     assert care_home.efi_deficits is None and care_home.efi_score is None and care_home.efi_category is None
@@ -131,8 +131,9 @@ def test_latest_assessment_dataclass_explains_itself(db, people):
     frail = risk_service.latest_assessment(db, WORKER, people["9990000018"])
     assert frail.max_points == 18 and sum(c.points for c in frail.components) == frail.points == 16
     assert [c.points for c in frail.components] == [3, 4, 3, 0, 2, 2, 1, 1]
-    assert frail.efi_label == "0.39: severe frailty (14 of 36 deficits)"
-    assert "Memory and cognitive problems" in frail.efi_deficit_names and len(frail.efi_deficit_names) == 14
+    assert frail.efi_label == "0.42: severe frailty (15 of 36 deficits)"  # lives alone counts
+    assert "Memory and cognitive problems" in frail.efi_deficit_names and len(frail.efi_deficit_names) == 15
+    assert "Social vulnerability" in frail.efi_deficit_names
     assert set(frail.cms_conditions) == {"dementia", "heart failure", "atrial fibrillation", "COPD"}
     assert "not a diagnosis" in frail.statement and frail.tier_label.startswith("Tier 3")
     young = risk_service.latest_assessment(db, WORKER, people["9990000050"])

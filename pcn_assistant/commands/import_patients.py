@@ -32,8 +32,10 @@ def register_import(kinds) -> None:  # noqa: ANN001
     patients.set_defaults(handler=run_patients)
 
     events = kinds.add_parser(
-        "events", help="coded events: nhs_number, code, date[, value, unit] (SNOMED CT)",
-        description="Import coded events; codes in resources/codelists set conditions and flags.")
+        "events", help="coded events: nhs_number, code, date[, value, unit] (SNOMED CT); and prescriptions",
+        description="Import coded events; codes in resources/codelists set conditions and flags. Rows with a "
+                    "dm+d code in resources/medicines, a BNF code or an issue type (repeat/acute) are "
+                    "prescriptions, kept for the medicine rules of the risk scores.")
     events.add_argument("file", help="CSV or Excel workbook")
     _mapping_options(events)
     events.add_argument("--strict", action="store_true", help="refuse the whole file if any row is invalid (exit 4)")

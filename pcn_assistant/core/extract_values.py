@@ -409,3 +409,25 @@ def duplicate_rows(keys: np.ndarray) -> np.ndarray:
     """Boolean mask of rows whose (non-blank) key appears more than once."""
     series = pd.Series(keys, dtype=object)
     return (series.notna() & series.duplicated(keep=False)).to_numpy()
+
+
+def parse_efi_scores(column: np.ndarray) -> Parsed:
+    """An eFI as EMIS and SystmOne show it: a score from 0 to 1 (``0.19``); blank is ``None``."""
+
+    def parse(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        values, errors = _empty_results(len(uniques))
+        for i, raw in enumerate(uniques):
+            text = str(raw).strip()
+            if not text:
+                continue
+            try:
+                number = float(text)
+            except ValueError:
+                number = float("nan")
+            if 0 <= number <= 1:
+                values[i] = number
+            else:
+                errors[i] = "eFI must be a score from 0 to 1, as EMIS and SystmOne show it (for example 0.19)"
+        return values, errors
+
+    return by_distinct(column, parse)

@@ -12,7 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pcn_assistant.core.risk.cms import CMS_MIN_AGE, cms_centi, cms_mask, cms_matrix
+from pcn_assistant.core.risk.cms import CMS_MIN_AGE, cms_centi, cms_mask
+from pcn_assistant.core.risk.cms_rules import ConditionEvidence, cms_evidence_matrix, why_lines
 from pcn_assistant.core.risk.efi import deficit_matrix, efi_frame
 from pcn_assistant.core.risk.priority import PriorityModel, score_points
 from pcn_assistant.core.risk.reasons import build_reasons
@@ -56,23 +57,41 @@ def clean_inputs(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float) if column in out else np.nan
     if "frailty_coded" not in out:
         out["frailty_coded"] = None
+    out["efi_reported"] = (pd.to_numeric(out["efi_reported"], errors="coerce").astype(float)
+                           if "efi_reported" in out else np.nan)
     return out
 
 
 def assess(inputs: pd.DataFrame, condition_flags: Mapping[str, np.ndarray], model: PriorityModel,
-           tier3_percent: object, tier2_percent: object) -> pd.DataFrame:
+           tier3_percent: object, tier2_percent: object, *, evidence: ConditionEvidence | None = None,
+           drugs: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Score everyone in ``inputs`` (columns: nhs_number, age, the booleans and counts above,
-    frailty_coded). Returns a new frame with one row per person, same index."""
+    frailty_coded). Returns a new frame with one row per person, same index.
+
+    ``condition_flags`` says who has each condition at all; ``evidence`` adds the dates
+    the CMS rules need and ``drugs`` the prescriptions per drug group in the last 12
+    months (see ``cms_rules``). Without ``evidence`` every condition is taken as an
+    undated register flag, which counts as the register says.
+    """
     frame = clean_inputs(inputs)
     size = len(frame)
     age = frame["age"].to_numpy(dtype=np.int64)
     flags = {key: np.asarray(value, dtype=bool) for key, value in condition_flags.items()}
     if "housebound" in flags:  # the patient flag or a coded 'housebound' condition
         frame["housebound"] = frame["housebound"].to_numpy() | flags["housebound"]
+    # The published eFI lists hold "lives alone" (social vulnerability) and "lives in a care
+    # home" and "has a caregiver" (requirement for care), which arrive here as patient flags.
+    none = np.zeros(size, dtype=bool)
+    efi_flags = {
+        **flags,
+        "social_vulnerability": flags.get("social_vulnerability", none) | frame["lives_alone"].to_numpy(dtype=bool),
+        "requires_care": (flags.get("requires_care", none) | frame["care_home"].to_numpy(dtype=bool)
+                          | frame["has_carer"].to_numpy(dtype=bool)),
+    }
 
-    deficits = deficit_matrix(flags, frame["housebound"].to_numpy(), frame["medication_count"].to_numpy())
+    deficits = deficit_matrix(efi_flags, frame["housebound"].to_numpy(), frame["medication_count"].to_numpy())
     efi = efi_frame(deficits, age).set_index(frame.index)
-    cms = cms_matrix(flags, size)
+    cms, why = cms_evidence_matrix(evidence or ConditionEvidence(ever=flags), drugs or {}, size)
     adult_cms = age >= CMS_MIN_AGE
     centi = np.where(adult_cms, cms_centi(cms), 0)
 
@@ -89,5 +108,8 @@ def assess(inputs: pd.DataFrame, condition_flags: Mapping[str, np.ndarray], mode
     tier, pinned_reason = assign_tiers(age, scored["rank_key"].to_numpy(), pinned, tier3_percent, tier2_percent)
     scored["tier"] = pd.Series(tier, index=frame.index, dtype="Int64").where(age >= ADULT_AGE, pd.NA)
     scored["pinned_reason"] = pinned_reason
-    scored["reasons"] = build_reasons(scored, points, model, pinned_reason)
+    why_text = np.full(size, "", dtype=object)
+    with_cms = np.flatnonzero(adult_cms & (centi > 0))
+    why_text[with_cms] = why_lines(why[with_cms])
+    scored["reasons"] = build_reasons(scored, points, model, pinned_reason, why_text)
     return scored

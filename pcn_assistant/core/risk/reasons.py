@@ -81,13 +81,33 @@ class _ReasonList:
         self.started[rows] = True
 
 
+def _reported_efi(frame: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the extract carried the clinical system's eFI and it differs from ours by a
+    deficit or more, both, so someone can look for the records one side is missing."""
+    reported = (frame["efi_reported"].to_numpy(dtype=float) if "efi_reported" in frame
+                else np.full(len(frame), np.nan))
+    ours = frame["efi_deficits"].notna().to_numpy()
+    reported_count = np.rint(np.nan_to_num(reported, nan=-1) * EFI_DEFICIT_COUNT).astype(np.int64)
+    differs = ours & ~np.isnan(reported) & (reported_count != counts)
+    text = np.full(len(frame), "", dtype=object)
+    rows = np.flatnonzero(differs)
+    if rows.size:
+        shown = pd.Series(reported[rows]).map("{:.2f}".format).to_numpy(dtype=object)
+        text[rows] = ("eFI from the clinical system " + shown + " (about "
+                      + reported_count[rows].astype(str).astype(object) + " of 36 deficits) differs from "
+                      + pd.Series(counts[rows] / EFI_DEFICIT_COUNT).map("{:.2f}".format).to_numpy(dtype=object)
+                      + " here (" + counts[rows].astype(str).astype(object) + " of 36, from the imported records)")
+    return differs, text, np.arange(len(frame))
+
+
 def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityModel,
-                  pinned: np.ndarray) -> np.ndarray:
+                  pinned: np.ndarray, cms_why: np.ndarray | None = None) -> np.ndarray:
     """One newline-separated reason list per person (object array of str).
 
     ``frame`` holds the inputs (as for ``score_points``) plus ``efi_deficits`` and
     ``cms_centi``; ``points`` is the output of ``score_points``; ``pinned`` the
-    always-tier-3 reason for each adult, or None.
+    always-tier-3 reason for each adult, or None; ``cms_why`` the line saying why each
+    counted CMS condition counted ('' for none): said for every adult with one.
     """
     size = len(frame)
     reasons = _ReasonList(size)
@@ -102,10 +122,15 @@ def build_reasons(frame: pd.DataFrame, points: pd.DataFrame, model: PriorityMode
     reasons.add(points["pts_frailty"].to_numpy() > 0, FRAILTY_TABLE.ravel(),
                 counts * FRAILTY_TABLE.shape[1] + coded_level + 1)
 
+    reasons.add(*_reported_efi(frame, counts))
+
     cms_centi = frame["cms_centi"].to_numpy(dtype=np.int64)
     cms_table = np.array([f"Cambridge Multimorbidity Score {c / 100:.2f}"
                           for c in range(int(cms_centi.max(initial=0)) + 1)], dtype=object)
     reasons.add(points["pts_multimorbidity"].to_numpy() > 0, cms_table, cms_centi)
+    if cms_why is not None:
+        why = np.asarray(cms_why, dtype=object)
+        reasons.add(why != "", why, np.arange(size))
 
     for column, component, one, many, not_supplied in (
         ("emergency_admissions_12m", "pts_admissions", "emergency admission", "emergency admissions",

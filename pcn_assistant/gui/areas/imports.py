@@ -48,7 +48,7 @@ from pcn_assistant.services.patient_import import history as import_history
 from pcn_assistant.services.patient_import.events import import_events_steps
 from pcn_assistant.services.practices import list_practices
 
-KINDS = (("patients", "Patient register (list of patients)"), ("events", "Coded events (NHS number, code, date)"))
+KINDS = (("patients", "Patient register (list of patients)"), ("events", "Coded events and prescriptions (NHS number, code, date)"))
 KIND_LABELS = {"patients": "Patients", "events": "Events", "indicators": "Indicators", "directory": "Directory",
                "returns": "Returns"}
 STATUS_LABELS = {"committed": "Imported", "unchanged": "Nothing changed", "refused": "Refused", "failed": "Failed"}

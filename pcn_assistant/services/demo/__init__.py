@@ -56,7 +56,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
     from pcn_assistant.services.demo import caseload as caseload_demo
     from pcn_assistant.services.demo import directory as directory_demo
     from pcn_assistant.services.demo import indicators as indicators_demo
-    from pcn_assistant.services.demo import patients, practices, utilisation
+    from pcn_assistant.services.demo import patients, practices, prescriptions, utilisation
     from pcn_assistant.services.demo import person_record as person_record_demo
     from pcn_assistant.services.demo import referrals as referrals_demo
     from pcn_assistant.services.demo import users as demo_users
@@ -65,6 +65,7 @@ def _parts() -> list[tuple[str, DemoPart]]:
         ("practices", practices.build),
         ("users", demo_users.build),
         ("patients", patients.build),
+        ("prescriptions", prescriptions.build),
         ("risk", _risk_demo),
         ("caseload", caseload_demo.build),
         ("directory", directory_demo.build),

@@ -41,15 +41,16 @@ def earlier(frame: pd.DataFrame, rng: np.random.Generator, share: float) -> pd.D
         lighter = np.maximum(values - rng.integers(1, most + 1, len(past)), 0)
         past[column] = np.where(picked & ~np.isnan(values), lighter, values)
     groups = past.attrs["condition_groups"]
-    for index, group in enumerate(groups):
-        droppable = [group.index(k) for k in LATER_CONDITIONS if k in group]
-        if not droppable:
-            continue
-        masks = past[f"mask{index}"].to_numpy(dtype=np.int64)
-        for _ in range(2):
-            bits = np.left_shift(np.int64(1), rng.choice(droppable, len(past)).astype(np.int64))
-            masks = np.where(picked, masks & ~bits, masks)
-        past[f"mask{index}"] = masks
+    dropped: dict[str, np.ndarray] = {}  # condition key -> who loses it
+    for key in LATER_CONDITIONS:
+        dropped[key] = picked & (rng.random(len(past)) < 0.2)
+    for kind, kind_groups in past.attrs["evidence_groups"].items():  # ever, undated and dated alike
+        for index, group in enumerate(kind_groups):
+            masks = past[f"{kind}{index}"].to_numpy(dtype=np.int64)
+            for key, who in dropped.items():
+                if key in group:
+                    masks = np.where(who, masks & ~np.int64(1 << group.index(key)), masks)
+            past[f"{kind}{index}"] = masks
     past.attrs["condition_groups"] = groups
     return past
 
@@ -62,7 +63,7 @@ def build(ctx: DemoContext) -> None:
         started = time.perf_counter()
         with ctx.db.transaction() as session:
             settings = read_tier_settings(session)
-            past = earlier(read_population(session), rng, share)
+            past = earlier(read_population(session, as_of), rng, share)
             save_run(session, SYSTEM, score_population(past, model, settings, as_of), model,
                      settings, as_of, started)
     stratify(ctx.db, SYSTEM, as_of=ctx.today)

@@ -1,10 +1,12 @@
-"""Import coded events: ``nhs_number, code, date[, value, unit]``, one SNOMED CT event a row.
+"""Import coded events: ``nhs_number, code, date[, value, unit]``, one SNOMED CT event a row,
+and prescriptions: ``nhs_number, dm+d code, issue date[, BNF code, issue type, drug]``.
 
 Every valid event is kept in ``patient_measure`` (importing the same file again adds
 nothing). Codes in ``resources/codelists/`` then set the patient's conditions (source
-``event``, dated by the earliest event), patient flags such as housebound, and the
-clinician-coded frailty category (the latest event wins). Codes in no list are
-counted and reported, not errors: a search report carries many codes we do not use.
+``event``, with the first and the latest event's dates), patient flags such as
+housebound, and the clinician-coded frailty category (the latest event wins). Codes in
+no list are counted and reported, not errors: a search report carries many codes we do
+not use. Prescription rows (see ``medications``) go to ``patient_medication`` instead.
 
 Counts: ``inserted`` = new events stored, ``unchanged`` = events already stored,
 ``updated`` = patients whose conditions or flags the events changed.
@@ -27,7 +29,7 @@ from pcn_assistant.core.codelists import FRAILTY_KEYS, codelists
 from pcn_assistant.core.plain_names import plural
 from pcn_assistant.errors import InvalidInput
 from pcn_assistant.services import hooks
-from pcn_assistant.services.patient_import import bulk
+from pcn_assistant.services.patient_import import bulk, medications
 from pcn_assistant.services.patient_import import mapping as maps
 from pcn_assistant.services.patient_import.service import (
     DEFAULT_OPTIONS,
@@ -74,6 +76,7 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
     result = ImportResult("events", table.file_name, table.sha256, rows_read=table.rows_read)
     yield 10, TOTAL, f"Checking {table.rows_read:,} events"
     checked = check_table("events", table, mapping, today)
+    medications.check_prescription_columns(checked, table, mapping)
     entries = codelists()
 
     with db.transaction() as session:
@@ -84,6 +87,14 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
             raise StrictRefusal(result)
         batch = _open_batch(session, actor, "events", table, started_at, mapping, options)
         valid = np.flatnonzero(~checked.invalid)
+        codes_all = checked.values["code"]
+        is_rx = medications.prescription_rows(codes_all[valid], checked.values["bnf_code"][valid],
+                                              checked.values["issue_type"][valid])
+        rx_rows, valid = valid[is_rx], valid[~is_rx]
+        terms = checked.values["term"] if "term" in checked.values else np.full(checked.rows, None, dtype=object)
+        prescriptions = medications.prescriptions_frame(
+            patient_ids[rx_rows], codes_all[rx_rows], checked.values["date"][rx_rows],
+            checked.values["bnf_code"][rx_rows], checked.values["issue_type"][rx_rows], terms[rx_rows])
         events = pd.DataFrame({
             "patient_id": patient_ids[valid],
             "code": checked.values["code"][valid],
@@ -95,8 +106,10 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
         result.unknown_codes = {code: n for code, n in sorted(codes.items()) if code not in entries}
         yield 30, TOTAL, "Comparing with events already stored"
         fresh = _new_events(session, events)
-        result.inserted = len(fresh)
-        result.unchanged = len(events) - len(fresh)
+        fresh_rx = medications.new_prescriptions(session, prescriptions)
+        result.inserted = len(fresh) + len(fresh_rx)
+        result.unchanged = len(events) - len(fresh) + len(prescriptions) - len(fresh_rx)
+        medications.store_prescriptions(session, fresh_rx)
         rows = [(int(p), c, bulk.stored_date(session, d), v, u) for p, c, d, v, u in fresh.itertuples(index=False)]
         for start in range(0, len(rows), CHUNK):
             yield 40 + int(40 * start / max(len(rows), 1)), TOTAL, f"Storing events {start + 1:,}-{min(start + CHUNK, len(rows)):,}"
@@ -104,11 +117,17 @@ def _run_events(db: Database, actor: Actor, path: str | Path, options: ImportOpt
                 "patient_measure", ["patient_id", "code", "recorded_on", "value", "unit"]), rows[start:start + CHUNK])
         yield 85, TOTAL, "Updating conditions"
         changes = _apply_codes(session, events, entries)
+        for pid, issued in fresh_rx["patient_id"].astype(np.int64).value_counts().sort_index().items():
+            changes.setdefault(int(pid), {})["prescriptions"] = int(issued)
         result.updated = len(changes)
         bulk.execute_many(session, bulk.insert_sql("import_change", ["batch_id", "patient_id", "action", "changes"]),
                           [(batch.id, pid, "updated", json.dumps(c, default=str)) for pid, c in changes.items()])
         yield 92, TOTAL, "Keeping rejected rows"
         _finish_batch(session, actor, batch, table, checked, result, started, mapping, options)
+        if len(prescriptions):
+            result.message += (f" {len(prescriptions):,} row(s) were prescriptions "
+                               f"({len(fresh_rx):,} new), kept for the medicine rules.")
+            batch.details = {**(batch.details or {}), "message": result.message}
         if result.unknown_codes:
             count = sum(result.unknown_codes.values())
             result.message += (f" {plural(count, 'event')} had {plural(len(result.unknown_codes), 'code')} in no code list; "
@@ -159,24 +178,35 @@ def _apply_codes(session: Session, events: pd.DataFrame, entries: dict) -> dict[
                      else "frailty" for c in coded["code"].tolist()]
     pids = sorted(set(coded["patient_id"].tolist()))
 
-    conditions = coded[coded["kind"] == "condition"].groupby(["patient_id", "key"], as_index=False)["recorded_on"].min()
+    conditions = (coded[coded["kind"] == "condition"].groupby(["patient_id", "key"], as_index=False)["recorded_on"]
+                  .agg(first="min", last="max"))
     if len(conditions):
-        existing = {(p, k): (i, d if d is None or isinstance(d, str) else d.isoformat())
-                    for i, p, k, d in bulk.select_in(
-                        session, "SELECT id, patient_id, condition_key, recorded_on FROM patient_condition "
-                        "WHERE patient_id IN ({in})", pids)}
+        def iso(d: object) -> str | None:
+            return d if d is None or isinstance(d, str) else d.isoformat()
+
+        existing = {(p, k): (i, iso(d), iso(latest))
+                    for i, p, k, d, latest in bulk.select_in(
+                        session, "SELECT id, patient_id, condition_key, recorded_on, last_recorded_on "
+                        "FROM patient_condition WHERE patient_id IN ({in})", pids)}
         inserts, redates = [], []
-        for pid, key, first in conditions.itertuples(index=False):
+        for pid, key, first, last in conditions.itertuples(index=False):
             found = existing.get((pid, key))
             if found is None:
-                inserts.append((int(pid), key, "event", bulk.stored_date(session, first)))
+                inserts.append((int(pid), key, "event", bulk.stored_date(session, first),
+                                bulk.stored_date(session, last)))
                 changes.setdefault(int(pid), {}).setdefault("conditions", {}).setdefault("added", []).append(key)
-            elif found[1] is None or found[1] > first:
-                redates.append((bulk.stored_date(session, first), found[0]))
-                changes.setdefault(int(pid), {}).setdefault("conditions", {}).setdefault("dated", []).append(key)
+                continue
+            _id, stored_first, stored_last = found
+            new_first = first if stored_first is None or stored_first > first else stored_first
+            new_last = max(d for d in (last, stored_last, stored_first) if d is not None)
+            if (new_first, new_last) != (stored_first, stored_last):
+                redates.append((bulk.stored_date(session, new_first), bulk.stored_date(session, new_last), found[0]))
+                if new_first != stored_first:
+                    changes.setdefault(int(pid), {}).setdefault("conditions", {}).setdefault("dated", []).append(key)
         bulk.execute_many(session, bulk.insert_sql(
-            "patient_condition", ["patient_id", "condition_key", "source", "recorded_on"]), inserts)
-        bulk.execute_many(session, "UPDATE patient_condition SET recorded_on = {} WHERE id = {}", redates)
+            "patient_condition", ["patient_id", "condition_key", "source", "recorded_on", "last_recorded_on"]), inserts)
+        bulk.execute_many(session, "UPDATE patient_condition SET recorded_on = {}, last_recorded_on = {} "
+                          "WHERE id = {}", redates)
 
     now = bulk.stored_timestamp(session, utcnow())
     flags = coded[coded["kind"] == "flag"].drop_duplicates(["patient_id", "key"])

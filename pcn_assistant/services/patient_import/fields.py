@@ -29,6 +29,7 @@ FRAILTY = "frailty"
 CONDITION = "condition"
 CODE = "code"
 NUMBER = "number"
+EFI_SCORE = "efi_score"
 
 # conditions.csv keys that are not condition rows: housebound is a patient column, and
 # polypharmacy is derived from medication_count by the risk model.
@@ -104,6 +105,9 @@ PATIENT_BASE_FIELDS: tuple[Field, ...] = (
     Field("frailty_coded", "Coded frailty", FRAILTY, False, (
         "frailty", "frailty coded", "coded frailty", "frailty category", "frailty status",
         "efi category", "frailty code")),
+    Field("efi_reported", "eFI from the clinical system", EFI_SCORE, False, (
+        "efi", "efi score", "efi value", "electronic frailty index", "electronic frailty index score",
+        "efi (emis)", "efi (systmone)")),
 )
 
 # Common abbreviations for conditions, beyond their key and label.
@@ -153,14 +157,22 @@ EVENT_FIELDS: tuple[Field, ...] = (
     Field("nhs_number", "NHS number", NHS, True, PATIENT_BASE_FIELDS[0].synonyms),
     Field("code", "SNOMED CT code", CODE, True, (
         "code", "snomed", "snomed code", "snomed ct code", "snomedct", "snomed ct", "concept id",
-        "conceptid", "snomed concept id", "clinical code", "read code", "code id")),
+        "conceptid", "snomed concept id", "clinical code", "read code", "code id", "dm+d code", "dmd code",
+        "dmd id", "dm+d id", "drug code", "medication code")),
     Field("date", "Date", DATE, True, (
         "date", "event date", "effective date", "date recorded", "recorded date", "consultation date",
-        "entry date", "code date", "observation date")),
+        "entry date", "code date", "observation date", "issue date", "date of issue", "date issued")),
     Field("value", "Value", NUMBER, False, ("value", "numeric value", "result", "value 1", "result value")),
     Field("unit", "Unit", TEXT, False, ("unit", "units", "unit of measure", "numeric unit"), 20),
     Field("term", "Term (not stored)", TEXT, False, (
-        "term", "description", "code term", "rubric", "preferred term", "display"), 500),
+        "term", "description", "code term", "rubric", "preferred term", "display", "drug", "drug name",
+        "medication", "medication name"), 500),
+    # Prescription records (services/patient_import/medications.py).
+    Field("bnf_code", "BNF code or section", TEXT, False, (
+        "bnf code", "bnf", "bnf chapter", "bnf section", "bnf presentation code", "bnf chapter code"), 30),
+    Field("issue_type", "Issue type (repeat or acute)", TEXT, False, (
+        "issue type", "prescription type", "medication type", "course type", "repeat or acute",
+        "repeat/acute", "authorisation type"), 30),
 )
 
 

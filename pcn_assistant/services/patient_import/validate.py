@@ -119,6 +119,8 @@ def _parse_field(spec: F.Field, raw: np.ndarray, today: date) -> ev.Parsed:
         return ev.parse_snomed_codes(raw)
     if spec.kind == F.NUMBER:
         return ev.parse_decimals(raw, what=spec.label)
+    if spec.kind == F.EFI_SCORE:
+        return ev.parse_efi_scores(raw)
     return ev.parse_text(raw, spec.max_length or 500, what=spec.label)
 
 

@@ -23,7 +23,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, select
+from sqlalchemy import BigInteger, Date, Integer, String, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -31,6 +31,7 @@ from pcn_assistant.core import clock
 from pcn_assistant.core.conditions import conditions
 from pcn_assistant.core.risk import assess, load_model
 from pcn_assistant.core.risk.assess import ages_on, condition_bit_groups, decode_condition_bits
+from pcn_assistant.core.risk.cms_rules import ConditionEvidence
 from pcn_assistant.core.risk.priority import POINT_COLUMNS, PriorityModel
 from pcn_assistant.core.risk.tiers import tier_counts
 from pcn_assistant.services import audit
@@ -42,6 +43,12 @@ from pcn_assistant.services.risk.bulk import (
     set_column_by_id,
 )
 from pcn_assistant.services.risk.settings import TierSettings, read_tier_settings
+from pcn_assistant.services.risk.windows import (
+    evidence_groups,
+    evidence_tests,
+    read_prescriptions,
+    with_prescriptions,
+)
 from pcn_assistant.services.security import RISK_RUN, Actor, requires
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Patient, PatientCondition
@@ -60,7 +67,7 @@ FINGERPRINT_COLUMNS = (
 PATIENT_FLAGS = ("lives_alone", "is_carer", "has_carer", "housebound", "care_home", "palliative_care",
                  "learning_disability")
 PATIENT_VALUES = ("medication_count", "ae_attendances_12m", "emergency_admissions_12m", "frailty_coded",
-                  "imd_decile")
+                  "imd_decile", "efi_reported")
 
 
 @dataclass(frozen=True)
@@ -79,15 +86,45 @@ class StratifyResult:
                 "run_id": self.run_id}
 
 
-def read_population(session: Session) -> pd.DataFrame:
-    """Every registered patient with condition masks and their latest assessment, in one query."""
-    groups = condition_bit_groups([c.key for c in conditions()])
+def _day(session: Session, value: date) -> object:
+    """A date to compare with a Date column in ``fetch_frame`` (raw DBAPI parameters):
+    ISO text on SQLite, which stores dates as text, a date on PostgreSQL."""
+    if session.connection().dialect.name == "sqlite":
+        return literal(value.isoformat())
+    return literal(value, Date)
+
+
+def _mask_columns(session: Session, kinds: dict[str, list[list[str]]], as_of: date) -> list:
+    """Per-patient bit masks of the conditions held ``ever`` (``mask``), ``undated``,
+    first dated in the last 5 years and last dated in the last 12 months (the CMS rules'
+    windows): each date test wrapped once round a simple CASE on the condition key."""
+    tests = evidence_tests(PatientCondition.recorded_on, PatientCondition.last_recorded_on, as_of,
+                           lambda d: _day(session, d))
     masks = []
-    for index, keys in enumerate(groups):
-        bits = {key: 1 << bit for bit, key in enumerate(keys)}
-        summed = func.sum(case(bits, value=PatientCondition.condition_key, else_=0)) if bits else func.sum(0)
-        masks.append(cast(summed, BigInteger).label(f"mask{index}"))
-    held = select(PatientCondition.patient_id, *masks).group_by(PatientCondition.patient_id).subquery()
+    for kind, groups in kinds.items():
+        for index, keys in enumerate(groups):
+            bits = {key: 1 << bit for bit, key in enumerate(keys)}
+            by_key = case(bits, value=PatientCondition.condition_key, else_=0) if bits else literal(0)
+            value = by_key if tests[kind] is None else case((tests[kind], by_key), else_=0)
+            masks.append(cast(func.sum(value), BigInteger).label(f"{kind}{index}"))
+    return masks
+
+
+def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame:
+    """Every registered patient with condition masks, prescriptions in the last 12 months
+    and their latest assessment: one query for the people, one for the prescriptions."""
+    as_of = as_of or clock.today()
+    groups = condition_bit_groups([c.key for c in conditions()])
+    kinds = evidence_groups(groups)
+    ever = {"mask": kinds["mask"]}
+    dated = {kind: kind_groups for kind, kind_groups in kinds.items() if kind != "mask"}
+    held = (select(PatientCondition.patient_id, *_mask_columns(session, ever, as_of))
+            .group_by(PatientCondition.patient_id).subquery())
+    # The dated evidence only for the few conditions whose rules read it: a small share of rows.
+    dated_keys = sorted({key for kind_groups in dated.values() for group in kind_groups for key in group})
+    windows = (select(PatientCondition.patient_id, *_mask_columns(session, dated, as_of))
+               .where(PatientCondition.condition_key.in_(dated_keys))
+               .group_by(PatientCondition.patient_id).subquery())
     latest = aliased(RiskAssessment)
     stmt = (
         select(
@@ -97,15 +134,19 @@ def read_population(session: Session) -> pd.DataFrame:
                    for bit, name in enumerate(PATIENT_FLAGS)).label("flags"),
             *(getattr(Patient, name) for name in PATIENT_VALUES),
             *(func.coalesce(held.c[f"mask{i}"], 0).label(f"mask{i}") for i in range(len(groups))),
+            *(func.coalesce(windows.c[f"{kind}{i}"], 0).label(f"{kind}{i}")
+              for kind, kind_groups in dated.items() for i in range(len(kind_groups))),
             func.coalesce(latest.id, 0).label("prev_id"), latest.points.label("prev_points"),
             func.coalesce(latest.fingerprint, 0).label("prev_fingerprint"),
         )
         .outerjoin(held, held.c.patient_id == Patient.id)
+        .outerjoin(windows, windows.c.patient_id == Patient.id)
         .outerjoin(latest, and_(latest.patient_id == Patient.id, latest.is_latest.is_(True)))
         .where(Patient.registration_status == REGISTERED)
     )
-    frame = fetch_frame(session, stmt)
+    frame = with_prescriptions(fetch_frame(session, stmt), read_prescriptions(session, as_of, lambda d: _day(session, d)))
     frame.attrs["condition_groups"] = groups
+    frame.attrs["evidence_groups"] = kinds
     return frame
 
 
@@ -113,13 +154,22 @@ def score_population(frame: pd.DataFrame, model: PriorityModel, settings: TierSe
                      as_of: date) -> pd.DataFrame:
     """Assess a frame from ``read_population`` and work out which rows changed."""
     groups = frame.attrs.get("condition_groups") or condition_bit_groups([c.key for c in conditions()])
-    flags = decode_condition_bits([frame[f"mask{i}"] for i in range(len(groups))], groups)
-    inputs = frame.drop(columns=[f"mask{i}" for i in range(len(groups))] + ["flags"])
+    kinds = frame.attrs.get("evidence_groups") or evidence_groups(groups)
+    decoded = {kind: decode_condition_bits([frame[f"{kind}{i}"] for i in range(len(kind_groups))], kind_groups)
+               for kind, kind_groups in kinds.items()}
+    flags = decoded["mask"]
+    evidence = ConditionEvidence(ever=flags, undated=decoded["undated"], first_5y=decoded["first5y"],
+                                 last_12m=decoded["last12m"])
+    drugs = {column.removeprefix("rx_"): frame[column].to_numpy() for column in frame.columns
+             if column.startswith("rx_")}
+    inputs = frame.drop(columns=[f"{kind}{i}" for kind, kind_groups in kinds.items()
+                                 for i in range(len(kind_groups))] + ["flags"])
     packed = frame["flags"].to_numpy(dtype=np.int64)
     for bit, name in enumerate(PATIENT_FLAGS):
         inputs[name] = (packed >> bit) & 1 == 1
     inputs["age"] = ages_on(inputs["date_of_birth"], as_of)
-    scored = assess(inputs, flags, model, settings.tier3_percent, settings.tier2_percent)
+    scored = assess(inputs, flags, model, settings.tier3_percent, settings.tier2_percent,
+                    evidence=evidence, drugs=drugs)
     scored["fingerprint"] = fingerprint(scored, model)
     had_row = scored["prev_id"].to_numpy(dtype=np.int64) != 0
     same = scored["prev_fingerprint"].to_numpy(dtype=np.int64) == scored["fingerprint"].to_numpy()
@@ -232,7 +282,7 @@ def stratify_steps(db: Database, actor: Actor, *, as_of: date | None = None,
     yield 0, STEPS, "Reading patients"
     with db.transaction() as session:
         settings = read_tier_settings(session)
-        frame = read_population(session)
+        frame = read_population(session, as_of)
         yield 1, STEPS, f"Scoring {len(frame):,} people"
         scored = score_population(frame, model, settings, as_of)
         del frame  # the scored frame carries what is needed: free the raw read before writing

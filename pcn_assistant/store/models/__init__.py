@@ -10,7 +10,12 @@ from pcn_assistant.store.models.directory import DirectoryService as DirectorySe
 from pcn_assistant.store.models.import_profiles import ImportProfile as ImportProfile  # noqa: F401 (saved mappings)
 from pcn_assistant.store.models.imports import ImportBatch, ImportChange, ImportRejectedRow
 from pcn_assistant.store.models.organisation import Pcn, Practice
-from pcn_assistant.store.models.patient import Patient, PatientCondition, PatientMeasure
+from pcn_assistant.store.models.patient import (
+    Patient,
+    PatientCondition,
+    PatientMeasure,
+    PatientMedication,
+)
 from pcn_assistant.store.models.person_record import ConsentEvent as ConsentEvent  # noqa: F401 (person record)
 from pcn_assistant.store.models.referrals import Referral as Referral  # noqa: F401 (referrals, outcomes, coding)
 from pcn_assistant.store.models.risk import RiskAssessment as RiskAssessment  # noqa: F401 (risk runs, assessments)
@@ -27,6 +32,7 @@ __all__ = [
     "Patient",
     "PatientCondition",
     "PatientMeasure",
+    "PatientMedication",
     "Pcn",
     "Practice",
     "Setting",

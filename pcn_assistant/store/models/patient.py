@@ -61,6 +61,9 @@ class Patient(Timestamped, Base):
     emergency_admissions_12m: Mapped[int | None] = mapped_column(Integer)
     medication_count: Mapped[int | None] = mapped_column(Integer)
     frailty_coded: Mapped[str | None] = mapped_column(String(10))  # mild / moderate / severe
+    # The eFI (0-1) the clinical system (EMIS, SystmOne) calculated, when the extract has it:
+    # shown beside ours where they differ, never used in place of it.
+    efi_reported: Mapped[float | None] = mapped_column(Float)
 
     conditions: Mapped[list[PatientCondition]] = relationship(
         back_populates="patient", cascade="all, delete-orphan"
@@ -75,7 +78,9 @@ class PatientCondition(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
     condition_key: Mapped[str] = mapped_column(String(60), index=True)
     source: Mapped[str] = mapped_column(String(10), default="flag")  # flag or event
-    recorded_on: Mapped[date | None] = mapped_column(Date)
+    recorded_on: Mapped[date | None] = mapped_column(Date)  # the first (earliest) record
+    # The latest record: the CMS counts anxiety and depression only when coded in the last year.
+    last_recorded_on: Mapped[date | None] = mapped_column(Date)
 
     patient: Mapped[Patient] = relationship(back_populates="conditions")
 
@@ -92,3 +97,28 @@ class PatientMeasure(Base):
     recorded_on: Mapped[date] = mapped_column(Date)
     value: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(20))
+
+
+class PatientMedication(Base):
+    """One dated prescription issue (dm+d and/or BNF code), for the CMS drug rules and the
+    eFI polypharmacy count. ``drug_group`` is the CMS group worked out at import from the
+    BNF section; ``medicine`` is what counts as one distinct medicine; ``repeat`` is None
+    when the extract did not say whether the issue was repeat or acute."""
+
+    __tablename__ = "patient_medication"
+    __table_args__ = (
+        # Covering indexes: stratification counts each person's issues per drug group (seeking
+        # past the many issues with no group) and their different repeat medicines from these
+        # alone, already in group order (no sort).
+        Index("ix_patient_medication_patient", "patient_id", "medicine", "is_repeat", "issued_on"),
+        Index("ix_patient_medication_group", "drug_group", "patient_id", "issued_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
+    code: Mapped[str | None] = mapped_column(String(20))
+    bnf_code: Mapped[str | None] = mapped_column(String(15))
+    drug_group: Mapped[str | None] = mapped_column(String(20))
+    medicine: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    is_repeat: Mapped[bool | None] = mapped_column(Boolean)

@@ -3,15 +3,15 @@ individual requirements, social context, signposting, home-visit risk assessment
 appointments; referrer details on the episode; safeguarding detail on flags; who agreed
 and reviews the plan; goal confidence and review outcome; MYCaW concerns.
 
-Revision ID: 0018_person_record
-Revises: 0008_list_indexes
+Revision ID: 0010_person_record
+Revises: 0009_medications
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_person_record"
-down_revision = "0008_list_indexes"
+revision = "0010_person_record"
+down_revision = "0009_medications"
 branch_labels = None
 depends_on = None
 
