@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from pcn_assistant.core import clock
 from pcn_assistant.core.risk.cms import CMS_KEYS
-from pcn_assistant.services.demo import DEMO_TODAY
 from pcn_assistant.store.models import PatientCondition, PatientMedication
 from pcn_assistant.store.models.risk import RiskAssessment
 
@@ -37,7 +37,7 @@ def test_demo_prescriptions_are_dated_from_the_demo_day(demo_db):
         groups = set(session.execute(select(PatientMedication.drug_group).distinct()).scalars())
         coded = dict(session.execute(select(PatientMedication.code, PatientMedication.drug_group)
                                      .where(PatientMedication.code.is_not(None)).distinct()).all())
-    assert count > 5000 and last <= DEMO_TODAY and first >= DEMO_TODAY - timedelta(days=3 * 365)
+    assert count > 5000 and last <= clock.today() and first >= clock.today() - timedelta(days=3 * 365)
     assert {"analgesic", "laxative", "asthma", "antidepressant", "anticonvulsant", "lithium"} <= groups
     assert coded == {"42109611000001109": "analgesic", "39113611000001102": "asthma"}  # dm+d where the table has it
 
