@@ -92,7 +92,7 @@ def test_cli_export(caseload, tmp_path, monkeypatch, capsys):
                  "--status", "open", "--all"])
     assert code == 0 and "Wrote 2 episodes" in capsys.readouterr().out
     assert load_workbook(out)["Caseload"].max_row == 3
-    code = main(["--database", database, "--user", "sam", "caseload", "export", "--out", str(out)])
+    code = main(["--database", database, "--user", "sam", "caseload", "export", "--out", str(out), "--force"])
     assert code == 0 and "Wrote 2 episodes" in capsys.readouterr().out  # sam's own two
     assert {r[5] for r in load_workbook(out)["Caseload"].iter_rows(min_row=2, values_only=True)} == {"sam"}
     with pytest.raises(SystemExit) as usage:

@@ -311,16 +311,16 @@ def test_colleagues_appear_by_display_name_in_histories_tables_and_charts(qtbot,
     assert "Sam Okafor" in names and not {"sam", "priya", "jo"} & names
 
     world, ctx = referral_world
-    users.add_user(ctx.db, LOCAL_ADMIN, "boss", role="admin", password="boss-password-1")
-    boss = auth.authenticate(ctx.db, "boss", "boss-password-1")
-    users.add_user(ctx.db, boss, "sam", role=LINK_WORKER, password="sam-password-1", display_name="Sam Okafor")
+    users.add_user(ctx.db, LOCAL_ADMIN, "boss", role="admin", password="quay-lantern-walk-1")
+    boss = auth.authenticate(ctx.db, "boss", "quay-lantern-walk-1")
+    users.add_user(ctx.db, boss, "sam", role=LINK_WORKER, password="tide-pool-walker-7", display_name="Sam Okafor")
     tab = ReferralsTab(ctx, world.patients[1])  # has a referral recorded by sam
     qtbot.addWidget(tab)
     tab.table.setCurrentCell(0, 0)
     assert tab.events.item(0, 2).text() == "Sam Okafor"
 
     # A colleague who has left (disabled) is still named in the record's history.
-    users.add_user(ctx.db, boss, "priya", role=LINK_WORKER, password="priya-password-1", display_name="Priya Shah")
+    users.add_user(ctx.db, boss, "priya", role=LINK_WORKER, password="harbour-gull-song-2", display_name="Priya Shah")
     from referrals_world import WORKER
 
     priya = WORKER.__class__(name="priya", role=LINK_WORKER, display_name="Priya Shah")

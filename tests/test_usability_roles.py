@@ -149,7 +149,7 @@ from pcn_assistant.services.database import open_database
 
 db = open_database(sys.argv[1])
 app = QApplication([])
-window = DeskSession(db, lambda: None).start(auth.authenticate(db, "sam", "sam-password-1"))
+window = DeskSession(db, lambda: None).start(auth.authenticate(db, "sam", "tide-pool-walker-7"))
 def press_quit():
     window.idle_lock.lock()
     button = window.idle_lock.dialog.form.findChild(QPushButton, "quitButton")
@@ -172,9 +172,9 @@ def test_sign_out_and_quit_on_the_lock_screen_really_quits(sqlite_db, tmp_path):
 
     from pcn_assistant.services import users
 
-    users.add_user(sqlite_db, LOCAL_ADMIN, "boss", role="admin", password="boss-password-1")
-    users.add_user(sqlite_db, auth.authenticate(sqlite_db, "boss", "boss-password-1"), "sam",
-                   role="link_worker", password="sam-password-1", display_name="Sam Okafor")
+    users.add_user(sqlite_db, LOCAL_ADMIN, "boss", role="admin", password="quay-lantern-walk-1")
+    users.add_user(sqlite_db, auth.authenticate(sqlite_db, "boss", "quay-lantern-walk-1"), "sam",
+                   role="link_worker", password="tide-pool-walker-7", display_name="Sam Okafor")
     script = tmp_path / "quit.py"
     script.write_text(QUIT_FROM_THE_LOCK_SCREEN, encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
