@@ -6,7 +6,6 @@ from datetime import date
 
 from pcn_assistant.commands.context import CliContext
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import audit, audit_trail
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -36,12 +35,16 @@ def _date(text: str) -> date:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)") from error
 
 
-def _filter(args) -> audit_trail.AuditFilter:  # noqa: ANN001
+def _filter(args):  # noqa: ANN001, ANN202 - an audit_trail.AuditFilter
+    from pcn_assistant.services import audit_trail
+
     return audit_trail.AuditFilter(user=args.by, action=args.action, text=args.text,
                                    since=args.since, until=args.until)
 
 
 def run_verify(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import audit
+
     report = audit.verify_chain(ctx.db, ctx.actor)
     if not report.ok:
         raise audit.AuditChainBroken(f"audit trail broken at event {report.broken_id}: {report.problem}")
@@ -50,6 +53,8 @@ def run_verify(args, ctx: CliContext) -> int:  # noqa: ANN001
 
 
 def run_list(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import audit_trail
+
     rows = audit_trail.page_events(ctx.db, ctx.actor, _filter(args), limit=args.limit)
     if args.json:
         ctx.print_json([row.__dict__ for row in rows])
@@ -62,6 +67,8 @@ def run_list(args, ctx: CliContext) -> int:  # noqa: ANN001
 
 
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import audit_trail
+
     result = audit_trail.export_events(ctx.db, ctx.actor, _filter(args), args.out)
     print(f"Exported {result.rows:,} events to {result.path}")
     return 0

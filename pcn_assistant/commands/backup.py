@@ -7,8 +7,6 @@ from pathlib import Path
 
 from pcn_assistant.commands.context import CliContext
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import backup as backup_service
-from pcn_assistant.store.engine import resolve_url
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -22,6 +20,8 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run_backup(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import backup as backup_service
+
     if args.list:
         path = ctx.db.file_path
         if path is None:
@@ -35,6 +35,9 @@ def run_backup(args, ctx: CliContext) -> int:  # noqa: ANN001
 
 
 def run_restore(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import backup as backup_service
+    from pcn_assistant.store.engine import resolve_url
+
     url = resolve_url(ctx.database)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         raise InvalidInput(backup_service.POSTGRES_ADVICE)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from pcn_assistant.commands.context import CliContext
-from pcn_assistant.services.dashboard import export_dashboard
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -22,6 +21,8 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
     from datetime import date
+
+    from pcn_assistant.services.dashboard import export_dashboard
 
     today = date.fromisoformat(args.today) if args.today else None
     out, payload = export_dashboard(ctx.db, ctx.actor, args.out, period=args.period,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pcn_assistant.commands.context import CliContext
-from pcn_assistant.store.migrate import current_revision
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -12,5 +11,7 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.store.migrate import current_revision
+
     print(f"Database {ctx.db.describe()} is at revision {current_revision(ctx.db)}")
     return 0
