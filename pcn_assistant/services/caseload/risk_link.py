@@ -73,9 +73,15 @@ def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN00
     )
 
 
-def _tier3_query(conditions: list):  # noqa: ANN202
+def _tier3_query(conditions: list, practice_code: str | None = None):  # noqa: ANN202
+    """Tier 3 people not on a caseload. With ``practice_code`` the assessment's own copy of
+    the practice narrows the index scan to that practice (the patient join keeps the truth,
+    so a copy not yet updated can hide a row but never show a wrong one)."""
     assessment = risk_models().RiskAssessment
     on_caseload = exists().where(Episode.patient_id == assessment.patient_id, Episode.status != rules.CLOSED)
+    if practice_code:
+        practice_id = select(Practice.id).where(Practice.ods_code == practice_code).scalar_subquery()
+        conditions = [*conditions, assessment.practice_id == practice_id]
     return (
         select(assessment.patient_id, assessment.points, assessment.age, assessment.reasons,
                assessment.pinned_reason, assessment.rank_key, Patient.nhs_number, Patient.given_name,
@@ -87,17 +93,18 @@ def _tier3_query(conditions: list):  # noqa: ANN202
     )
 
 
-def count_tier3_not_on_caseload(db: Database, conditions: list) -> int:
+def count_tier3_not_on_caseload(db: Database, conditions: list, practice_code: str | None = None) -> int:
     """Tier 3 people with no open episode (the coordinator filter does not apply: nobody holds
     them). Called by the worklist entry points, which check the permission."""
     with db.session() as session:
         if not _has_table(session, risk_models().RiskAssessment):
             return 0
-        return session.execute(select(func.count()).select_from(_tier3_query(conditions).subquery())).scalar_one()
+        return session.execute(select(func.count()).select_from(_tier3_query(conditions, practice_code).subquery())).scalar_one()
 
 
 def page_tier3_not_on_caseload(
     db: Database, conditions: list, *, sort_key: str, descending: bool, offset: int, limit: int,
+    practice_code: str | None = None,
 ) -> list[WorklistRow]:
     from pcn_assistant.services.caseload.worklists import WorklistRow
 
@@ -114,7 +121,7 @@ def page_tier3_not_on_caseload(
     with db.session() as session:
         if not _has_table(session, assessment):
             return []
-        rows = session.execute(_tier3_query(conditions).order_by(*order, assessment.patient_id)
+        rows = session.execute(_tier3_query(conditions, practice_code).order_by(*order, assessment.patient_id)
                                .offset(offset).limit(limit)).all()
     result = []
     for (patient_id, points, age, reasons, pinned, _rank, nhs, given, family, practice) in rows:

@@ -203,7 +203,8 @@ def count_worklist(db: Database, actor: Actor, key: str, flt: WorklistFilter = W
     _worklist(key)
     today = today or clock_today()
     if key == TIER3.key:
-        return risk_link.count_tier3_not_on_caseload(db, _people_conditions(flt, actor))
+        return risk_link.count_tier3_not_on_caseload(db, _people_conditions(flt, actor),
+                                                     flt.practice_code or actor.practice_code)
     stmt, _items_sq, _sorts = _query(key, flt, actor, today)
     with db.session() as session:
         return session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
@@ -228,7 +229,7 @@ def page_worklist(
     if key == TIER3.key:
         return risk_link.page_tier3_not_on_caseload(
             db, _people_conditions(flt, actor), sort_key=sort_key, descending=descending,
-            offset=offset, limit=limit)
+            offset=offset, limit=limit, practice_code=flt.practice_code or actor.practice_code)
     stmt, items, sort_columns = _query(key, flt, actor, today)
     order = [c.desc() if descending else c.asc()
              for c in sort_columns.get(sort_key, sort_columns["name"])]

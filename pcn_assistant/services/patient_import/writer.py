@@ -147,6 +147,7 @@ def write_patients(
         tuples = list(zip(rows.practice_ids[positions].tolist(), *stored, [now] * len(positions),
                           old_ids[changed_rows].tolist(), strict=True))
         bulk.execute_many(session, sql, tuples)
+        _move_assessments(session, rows, position, old_ids, diffs.get("practice_id"))
         returned_ids = old_ids[returning].tolist()
         if returned_ids:
             bulk.execute_many(
@@ -177,6 +178,17 @@ def write_patients(
     bulk.execute_many(session, bulk.insert_sql("import_change", ["batch_id", "patient_id", "action", "changes"]),
                       history)
     return stats
+
+
+def _move_assessments(session: Session, rows: PatientRows, position: np.ndarray, old_ids: np.ndarray,
+                      moved: np.ndarray | None) -> None:
+    """People who changed practice: their latest risk assessment's copy of the practice
+    follows them (the tier 3 worklist reads it; see migration 0014)."""
+    if moved is None or not moved.any():
+        return
+    at = np.flatnonzero(moved)
+    bulk.execute_many(session, "UPDATE risk_assessment SET practice_id = {} WHERE patient_id = {}",
+                      list(zip(rows.practice_ids[position[at]].tolist(), old_ids[at].tolist(), strict=True)))
 
 
 def _for_storage(session: Session, column: str, values: np.ndarray) -> list:

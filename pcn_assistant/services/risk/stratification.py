@@ -91,7 +91,7 @@ def read_population(session: Session) -> pd.DataFrame:
     latest = aliased(RiskAssessment)
     stmt = (
         select(
-            Patient.id.label("patient_id"), Patient.nhs_number,
+            Patient.id.label("patient_id"), Patient.practice_id, Patient.nhs_number,
             cast(Patient.date_of_birth, String).label("date_of_birth"),
             sum_of(cast(func.coalesce(getattr(Patient, name), False), Integer) * (1 << bit)
                    for bit, name in enumerate(PATIENT_FLAGS)).label("flags"),
@@ -165,6 +165,7 @@ def assessment_columns(changed: pd.DataFrame) -> dict[str, list]:
     """The INSERT values for the changed rows, column by column, as plain Python values."""
     return {
         "patient_id": changed["patient_id"].astype(np.int64).tolist(),
+        "practice_id": _nullable_ints(changed["practice_id"]),
         "age": changed["age"].astype(np.int64).tolist(),
         "points": changed["points"].astype(np.int64).tolist(),
         "previous_points": _nullable_ints(changed["prev_points"]),
