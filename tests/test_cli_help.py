@@ -125,3 +125,18 @@ def test_static_choices_match_the_services():
     assert (directory.JSON_FORMAT, directory.CSV_FORMAT) == (JSON_FORMAT, CSV_FORMAT)
     for _name, _help_text, function in users.SIMPLE_ACTIONS:
         assert callable(getattr(user_service, function))
+
+
+def test_stats_in_a_new_process_imports_no_pandas_or_scipy(tmp_path):
+    """``stats --json`` counts rows: the feature packages' pandas, scipy and openpyxl stay out."""
+    database = tmp_path / "stats.db"
+    loaded = _fresh_python(
+        "import contextlib, io, json, sys\n"
+        "from pcn_assistant.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        f"    code = main(['--database', {str(database)!r}, 'stats', '--json'])\n"
+        "assert code == 0 and json.loads(out.getvalue())['patients'] == 0, out.getvalue()\n"
+        "print(json.dumps(sorted(sys.modules)))\n")
+    heavy = [m for m in loaded if m.split(".")[0] in ("pandas", "scipy", "numpy", "PySide6", "openpyxl")]
+    assert not heavy, heavy
