@@ -58,7 +58,12 @@ class PatientsArea(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        # The model already sorts by name: show the indicator without a second count (a
+        # full scan of 350,000 rows) before the first paint; refresh() below counts once.
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
         # Double-click or Enter opens the person record (caseload feature).
         from pcn_assistant.gui.person_record import attach_person_opener
 
