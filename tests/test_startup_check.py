@@ -60,3 +60,16 @@ def test_damage_found_after_the_window_opened_restores_the_backup(qtbot, tmp_pat
     assert code == 1 and exits == [1] and not window.isVisible()
     assert backup.integrity_problems(path) == [] and _practices(path) == ["A00001"]
     assert "Start PCN Assistant again" in told[-1]
+
+
+def test_after_first_paint_runs_once_the_window_has_painted(qtbot):
+    window = QWidget()
+    qtbot.addWidget(window)
+    calls: list[int] = []
+    gui_app.after_first_paint(window, lambda: calls.append(1))
+    assert calls == []
+    window.show()
+    qtbot.waitUntil(lambda: calls == [1], timeout=5_000)
+    window.update()
+    qtbot.wait(50)
+    assert calls == [1]

@@ -11,9 +11,10 @@ from bench.cases import (
     imports,
     memory,
     patients,
+    postgres,
     risk,
     startup,
     variation,
 )
 
-CASE_MODULES = [startup, cli, patients, imports, risk, caseload, variation, dashboard, memory]
+CASE_MODULES = [startup, cli, patients, imports, risk, caseload, variation, dashboard, memory, postgres]

@@ -84,9 +84,10 @@ def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
 
 
 class _IntegrityCheck(threading.Thread):
-    """The start-up check on a worker thread: SQLite releases the GIL while it reads, so
-    the check runs beside Qt's start-up, the sign-in and the first paint instead of
-    before them (a 350,000-person file takes about a second to check)."""
+    """The start-up check, on a worker thread started once the main window has painted:
+    a 350,000-person file takes about a second to check, which would otherwise delay
+    the window (or, beside it, compete for the CPU). A file that will not open at all is
+    checked first, on the spot."""
 
     def __init__(self, target: str | None) -> None:
         super().__init__(name="integrity-check", daemon=True)
@@ -138,18 +139,18 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
         QMessageBox.information(None, "PCN Assistant", text)
 
     check = _IntegrityCheck(database)
-    check.start()
     try:
         db = open_database(database)
     except Exception:  # a damaged file may not even open: let the check say why
         db = None
     if db is None:
-        check.join()
+        check.run()
         if check.error is not None:
             raise check.error
         if check.damage is not None and not offer_recovery(*check.damage, confirm, tell):
             return 1
         db = open_database(database)
+        check = None
     # The day's backup runs in the background (seconds on a big file) while people sign in;
     # a failure is logged and must not stop anyone working.
     daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
@@ -163,14 +164,32 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     window.daily_backup = daily
     if not actor.unrestricted:  # the user-less local administrator has no password to ask for
         window.idle_lock = IdleLockController(window, db, actor)
-    window.show()
     outcome: dict[str, int] = {}
-    if check.is_alive() or check.damage is not None or check.error is not None:
-        watch_integrity_check(check, lambda damage: outcome.update(
-            code=_damaged_after_start(app, window, db, damage, confirm, tell)))
+    if check is not None:
+        def start_check() -> None:
+            check.start()
+            watch_integrity_check(check, lambda damage: outcome.update(
+                code=_damaged_after_start(app, window, db, damage, confirm, tell)))
+
+        after_first_paint(window, start_check)
+    window.show()
     code = app.exec()
     QThreadPool.globalInstance().waitForDone()
     return outcome.get("code", code)
+
+
+def after_first_paint(widget, then: Callable[[], None]) -> None:  # noqa: ANN001
+    """Call ``then`` once ``widget`` has painted for the first time (from the event loop)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+            if event.type() == QEvent.Type.Paint:
+                widget.removeEventFilter(self)
+                QTimer.singleShot(0, then)
+            return False
+
+    widget.installEventFilter(_FirstPaint(widget))
 
 
 def watch_integrity_check(check: _IntegrityCheck, on_damage: Callable[[tuple[Path, list[str]]], None],
