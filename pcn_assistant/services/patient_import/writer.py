@@ -121,7 +121,6 @@ def write_patients(
     new_index = new_index[np.argsort(rows.nhs[new_index].astype(str), kind="stable")]  # unique index fills in order
     if len(new_index):
         insert_columns = ["nhs_number", "practice_id", "registration_status", *columns, "created_at", "updated_at"]
-        sql = bulk.insert_sql("patient", insert_columns)
         stored = [_for_storage(session, c, rows.columns[c][new_index]) for c in columns]
         tuples = list(zip(rows.nhs[new_index].tolist(), rows.practice_ids[new_index].tolist(),
                           ["registered"] * len(new_index), *stored, [now] * len(new_index),
@@ -130,7 +129,7 @@ def write_patients(
         with bulk.bulk_load(session, "patient", len(tuples)):
             for start in range(0, len(tuples), CHUNK):
                 yield 2, total_steps, f"Adding patients {start + 1:,}-{min(start + CHUNK, len(tuples)):,} of {len(tuples):,}"
-                bulk.execute_many(session, sql, tuples[start:start + CHUNK])
+                bulk.insert_rows(session, "patient", insert_columns, tuples[start:start + CHUNK])
         added = dict(bulk.fetch_all(session, f"SELECT nhs_number, id FROM patient WHERE id > {int(max_before)}"))
         new_ids = np.array([added[nhs] for nhs in rows.nhs[new_index].tolist()], dtype=np.int64)
         stats.inserted = len(new_index)
@@ -175,8 +174,7 @@ def write_patients(
             record["conditions"] = cond_changes[pid]
         history.append((batch_id, pid, "returned" if returning[i] else "updated", _json(record)))
     history.extend((batch_id, pid, "left", None) for pid in left_ids)
-    bulk.execute_many(session, bulk.insert_sql("import_change", ["batch_id", "patient_id", "action", "changes"]),
-                      history)
+    bulk.insert_rows(session, "import_change", ["batch_id", "patient_id", "action", "changes"], history)
     return stats
 
 
@@ -271,8 +269,8 @@ def _write_conditions(
         tuples = list(zip(adding["patient_id"].astype(int).tolist(), adding["condition_key"].tolist(),
                           ["flag"] * len(adding), dates, strict=True))
         with bulk.bulk_load(session, "patient_condition", len(tuples)):
-            bulk.execute_many(session, bulk.insert_sql(
-                "patient_condition", ["patient_id", "condition_key", "source", "recorded_on"]), tuples)
+            bulk.insert_rows(session, "patient_condition", ["patient_id", "condition_key", "source", "recorded_on"],
+                             tuples)
     bulk.execute_many(session, "DELETE FROM patient_condition WHERE id = {}", [(i,) for i in plan.delete_ids])
     bulk.execute_many(session, "UPDATE patient_condition SET recorded_on = {} WHERE id = {}",
                       [(bulk.stored_date(session, d), i) for d, i in plan.redate])
