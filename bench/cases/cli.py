@@ -159,4 +159,16 @@ class CliImport(_ProcessCase):
                 "(the re-stratification after the import included)")
 
 
-CASES = [CliFloor, CliHelp, CliStats, CliImportFloor, CliImport]
+class CliImportNoStratify(CliImport):
+    key = "cli_import_no_stratify"
+    title = "CLI import patients --no-stratify, start to exit"
+
+    def command(self) -> list[str]:
+        return [*super().command(), "--no-stratify"]
+
+    def note(self) -> str:
+        return ("pcn-assistant import patients --no-stratify (as when loading several files before one "
+                "stratify) into a new file holding only the practices")
+
+
+CASES = [CliFloor, CliHelp, CliStats, CliImportFloor, CliImport, CliImportNoStratify]
