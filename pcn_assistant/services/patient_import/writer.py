@@ -16,7 +16,6 @@ import json
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -125,7 +124,7 @@ def write_patients(
         tuples = list(zip(rows.nhs[new_index].tolist(), rows.practice_ids[new_index].tolist(),
                           ["registered"] * len(new_index), *stored, [now] * len(new_index),
                           [now] * len(new_index), strict=True))
-        max_before = bulk.scalar(session, "SELECT max(id) FROM patient") or 0
+        max_before = int(bulk.scalar(session, "SELECT max(id) FROM patient") or 0)
         with bulk.bulk_load(session, "patient", len(tuples)):
             for start in range(0, len(tuples), CHUNK):
                 yield 2, total_steps, f"Adding patients {start + 1:,}-{min(start + CHUNK, len(tuples)):,} of {len(tuples):,}"
@@ -135,6 +134,7 @@ def write_patients(
         stats.inserted = len(new_index)
     else:
         new_ids = np.zeros(0, dtype=np.int64)
+        max_before = None
 
     yield 3, total_steps, "Updating changed patients"
     changed_rows = np.flatnonzero(changed)
@@ -163,7 +163,11 @@ def write_patients(
     stats.left = len(left_ids)
 
     yield 5, total_steps, "Keeping the history of changes"
-    history: list[tuple] = list(zip(repeat(batch_id), new_ids.tolist(), repeat("added"), repeat(None)))
+    if max_before is not None:  # one INSERT ... SELECT, in id order (the order they were added)
+        bulk.execute_many(session, "INSERT INTO import_change (batch_id, patient_id, action, changes) "
+                          "SELECT {}, id, 'added', NULL FROM patient WHERE id > {} ORDER BY id",
+                          [(int(batch_id), max_before)])
+    history: list[tuple] = []
     for i in changed_rows.tolist():
         pid = int(old_ids[i])
         record = {c: [old_values[c][i], rows.practice_ids[position[i]].item() if c == "practice_id"
