@@ -69,9 +69,21 @@ class PgDatasets:
             started = time.perf_counter()
             print(f"  building {label} on PostgreSQL ...", flush=True)
             build(self.url(building))
+            self._analyze(self.url(building))  # statistics, as autovacuum would gather in use
             self._execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
             print(f"  built {name} in {time.perf_counter() - started:.1f} s", flush=True)
         return self.url(name)
+
+    @staticmethod
+    def _analyze(url: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        built = create_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            with built.connect() as conn:
+                conn.execute(text("ANALYZE"))
+        finally:
+            built.dispose()
 
     def demo_db(self, size: int) -> str:
         from pcn_assistant.services.demo import create_demo_database

@@ -50,8 +50,19 @@ def available() -> bool:
     return risk_models() is not None and hasattr(risk_models(), "RiskAssessment")
 
 
+_TABLES_SEEN: set[tuple[str, str]] = set()
+
+
 def _has_table(session, model) -> bool:  # noqa: ANN001
-    return inspect(session.connection()).has_table(model.__tablename__)
+    """Whether the table exists; remembered once seen (a catalogue query on PostgreSQL
+    costs more than the worklist page itself, and tables are never dropped)."""
+    key = (str(session.get_bind().url), model.__tablename__)
+    if key in _TABLES_SEEN:
+        return True
+    found = inspect(session.connection()).has_table(model.__tablename__)
+    if found:
+        _TABLES_SEEN.add(key)
+    return found
 
 
 def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN001
@@ -75,13 +86,17 @@ def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN00
 
 def _tier3_query(conditions: list, practice_code: str | None = None):  # noqa: ANN202
     """Tier 3 people not on a caseload. With ``practice_code`` the assessment's own copy of
-    the practice narrows the index scan to that practice (the patient join keeps the truth,
-    so a copy not yet updated can hide a row but never show a wrong one)."""
+    the practice narrows the index scan to that practice, and the person's practice must
+    equal it (so a copy not yet updated can hide a row but never show a wrong one), which
+    lets both SQLite and PostgreSQL start from that index instead of the practice's list."""
     assessment = risk_models().RiskAssessment
     on_caseload = exists().where(Episode.patient_id == assessment.patient_id, Episode.status != rules.CLOSED)
     if practice_code:
         practice_id = select(Practice.id).where(Practice.ods_code == practice_code).scalar_subquery()
-        conditions = [*conditions, assessment.practice_id == practice_id]
+        # IS NOT DISTINCT FROM, not =: PostgreSQL would carry an equality over to the
+        # patient table and hash-join the practice's whole list instead.
+        conditions = [*conditions, assessment.practice_id == practice_id,
+                      Patient.practice_id.is_not_distinct_from(assessment.practice_id)]
     return (
         select(assessment.patient_id, assessment.points, assessment.age, assessment.reasons,
                assessment.pinned_reason, assessment.rank_key, Patient.nhs_number, Patient.given_name,

@@ -134,3 +134,4 @@ def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Sequ
                 copy.write_row(row)
     finally:
         raw.close()
+

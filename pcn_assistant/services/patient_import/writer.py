@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from pcn_assistant.services.analyze import analyze_after_load
 from pcn_assistant.services.patient_import import bulk
 from pcn_assistant.store.base import utcnow
 
@@ -179,6 +180,7 @@ def write_patients(
         history.append((batch_id, pid, "returned" if returning[i] else "updated", _json(record)))
     history.extend((batch_id, pid, "left", None) for pid in left_ids)
     bulk.insert_rows(session, "import_change", ["batch_id", "patient_id", "action", "changes"], history)
+    analyze_after_load(session, ("patient", "patient_condition"), stats.inserted + stats.updated)
     return stats
 
 

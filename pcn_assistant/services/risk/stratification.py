@@ -34,6 +34,7 @@ from pcn_assistant.core.risk.assess import ages_on, condition_bit_groups, decode
 from pcn_assistant.core.risk.priority import POINT_COLUMNS, PriorityModel
 from pcn_assistant.core.risk.tiers import tier_counts
 from pcn_assistant.services import audit
+from pcn_assistant.services.analyze import analyze_after_load
 from pcn_assistant.services.risk.bulk import (
     CHUNK_ROWS,
     fetch_frame,
@@ -201,6 +202,7 @@ def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityMod
         for start in range(0, len(changed), CHUNK_ROWS):
             chunk = changed.iloc[start:start + CHUNK_ROWS]
             written += insert_columns(session, table, assessment_columns(chunk), constants)
+    analyze_after_load(session, ("risk_assessment",), written)
     return written
 
 
