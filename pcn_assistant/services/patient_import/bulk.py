@@ -81,6 +81,8 @@ def select_in(session: Session, sql: str, values: Sequence[object]) -> list[tupl
     rows: list[tuple] = []
     mark = marker(session)
     values = list(values)
+    if values and session.get_bind().dialect.name == "postgresql":  # one array, not 5,000 parameters
+        return fetch_all(session, sql.replace("IN ({in})", f"= ANY({mark})"), (values,))
     for start in range(0, len(values), IN_CHUNK):
         chunk = values[start:start + IN_CHUNK]
         rows.extend(fetch_all(session, sql.replace("{in}", ", ".join(mark for _ in chunk)), chunk))
