@@ -180,7 +180,7 @@ def write_patients(
         history.append((batch_id, pid, "returned" if returning[i] else "updated", _json(record)))
     history.extend((batch_id, pid, "left", None) for pid in left_ids)
     bulk.insert_rows(session, "import_change", ["batch_id", "patient_id", "action", "changes"], history)
-    analyze_after_load(session, ("patient", "patient_condition"), stats.inserted + stats.updated)
+    analyze_after_load(session, ("patient",), stats.inserted + stats.updated)
     return stats
 
 
