@@ -145,6 +145,6 @@ def test_the_command_line_cases_run_against_their_floors(tmp_path):
     report = runner.run_suite(sizes=[300], only=["cli_import", "cli_help"], runs=1, warmup=0, out=None,
                               cache_dir=tmp_path / "cache", echo=False)
     rows = {r["key"]: r for r in report["results"]}
-    assert set(rows) == {"cli_floor", "cli_help", "cli_import_floor", "cli_import"}
-    for key in ("cli_help", "cli_import"):
+    assert set(rows) == {"cli_floor", "cli_help", "cli_import_floor", "cli_import", "cli_import_no_stratify"}
+    for key in ("cli_help", "cli_import", "cli_import_no_stratify"):
         assert rows[key]["median"] > 0 and rows[key]["ratio"] is not None, rows[key]["note"]
