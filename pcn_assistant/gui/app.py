@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pcn_assistant.gui.context import AppContext
@@ -18,6 +18,8 @@ from pcn_assistant.services.security import LOCAL_ADMIN, Actor
 from pcn_assistant.store.engine import Database
 
 log = logging.getLogger(__name__)
+
+CHECK_AT_THE_LATEST_MS = 3000  # the start-up integrity check starts after first paint, or by then
 
 
 def ensure_application() -> QApplication:
@@ -167,11 +169,14 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     outcome: dict[str, int] = {}
     if check is not None:
         def start_check() -> None:
+            if check.ident is not None:
+                return  # already started (first paint, or the fallback timer)
             check.start()
             watch_integrity_check(check, lambda damage: outcome.update(
                 code=_damaged_after_start(app, window, db, damage, confirm, tell)))
 
         after_first_paint(window, start_check)
+        QTimer.singleShot(CHECK_AT_THE_LATEST_MS, start_check)  # a window that never paints (minimised)
     window.show()
     code = app.exec()
     QThreadPool.globalInstance().waitForDone()
@@ -180,7 +185,7 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
 
 def after_first_paint(widget, then: Callable[[], None]) -> None:  # noqa: ANN001
     """Call ``then`` once ``widget`` has painted for the first time (from the event loop)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject
 
     class _FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
@@ -196,8 +201,6 @@ def watch_integrity_check(check: _IntegrityCheck, on_damage: Callable[[tuple[Pat
                           interval_ms: int = 100) -> None:
     """Poll the start-up check from the GUI thread; call ``on_damage`` if it found any.
     A check that could not run is logged (the daily backup's full check still runs)."""
-    from PySide6.QtCore import QTimer
-
     timer = QTimer(QApplication.instance())
     timer.setInterval(interval_ms)
 
