@@ -1,7 +1,9 @@
 """The command line: ``pcn-assistant [--database DB] COMMAND``; no command opens the GUI.
 
 Commands live in ``pcn_assistant/commands/``, one module per area, each with a
-``register(subparsers)`` function. Exit codes: 0 ok, 2 usage, 3 invalid input
+``register(subparsers)`` function. Those modules are cheap to import (argparse and the
+standard library; a handler imports its services when it runs), so building the whole
+parser costs milliseconds and ``--help`` at any level lists its own options. Exit codes: 0 ok, 2 usage, 3 invalid input
 (nothing written), 4 strict import refused, 5 permission denied.
 """
 
@@ -13,12 +15,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pcn_assistant import __version__
 from pcn_assistant.commands import command_modules
-from pcn_assistant.commands.context import CliContext
 from pcn_assistant.errors import PcnError, user_error
 
 log = logging.getLogger(__name__)
+
+DESCRIPTION = ("PCN Assistant for NHS Primary Care Networks. With no COMMAND it opens the app; "
+               "'pcn-assistant COMMAND --help' shows a command's options.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,16 +29,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"pcn-assistant: {message}\n")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata is slow)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,  # noqa: ANN001
+                 help="print the version and exit"):  # noqa: A002, ANN001
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001, ANN204
+        from pcn_assistant import __version__
+
+        sys.stdout.write(f"pcn-assistant {__version__}\n")
+        parser.exit(0)
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--version", action="version", version=f"pcn-assistant {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--database", metavar="DB", help="database file or SQLAlchemy URL")
     parser.add_argument("--user", metavar="NAME", help="sign in as this user")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     parser.add_argument("--demo", action="store_true", help="open the GUI on a fresh demo database")
 
 
-def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
-    parser = _Parser(prog="pcn-assistant", description=__doc__.splitlines()[0])
+def build_parser(with_commands: bool = True, add_help: bool = True) -> argparse.ArgumentParser:
+    parser = _Parser(prog="pcn-assistant", add_help=add_help, description=DESCRIPTION)
     _global_options(parser)
     if with_commands:
         subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -47,8 +64,11 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
 
 
 def _is_gui_launch(argv: Sequence[str]) -> bool:
-    """True when only global options were given: then no command module need be imported."""
-    _known, rest = build_parser(with_commands=False).parse_known_args(argv)
+    """True when only global options were given: then no command module need be imported.
+
+    ``-h``/``--help`` is left in ``rest`` here, so help is always printed by the full parser
+    and lists the commands (and ``import patients --help`` reaches its own parser)."""
+    _known, rest = build_parser(with_commands=False, add_help=False).parse_known_args(argv)
     return not rest
 
 
@@ -66,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pcn_assistant.gui.app import run_gui
 
         return run_gui(database=args.database, demo=args.demo, user=args.user)
+    from pcn_assistant.commands.context import CliContext
+
     ctx = CliContext(database=args.database or os.environ.get("PCN_ASSISTANT_DATABASE"),
                      user=args.user, debug=args.debug, migrate_on_open=getattr(args, "migrate_on_open", True))
     succeeded = False

@@ -138,3 +138,13 @@ def test_merge_replaces_only_the_rows_rerun(tmp_path, monkeypatch):
     assert rows["fake_import"]["median"] == pytest.approx(0.050)
     assert [r["key"] for r in merged["results"]] == ["fake_floor", "fake_import"]
     assert "merged in" in runner.machine_line(merged)
+
+
+def test_the_command_line_cases_run_against_their_floors(tmp_path):
+    """CLI import and help in new processes, each with its floor from the same run."""
+    report = runner.run_suite(sizes=[300], only=["cli_import", "cli_help"], runs=1, warmup=0, out=None,
+                              cache_dir=tmp_path / "cache", echo=False)
+    rows = {r["key"]: r for r in report["results"]}
+    assert set(rows) == {"cli_floor", "cli_help", "cli_import_floor", "cli_import", "cli_import_no_stratify"}
+    for key in ("cli_help", "cli_import", "cli_import_no_stratify"):
+        assert rows[key]["median"] > 0 and rows[key]["ratio"] is not None, rows[key]["note"]

@@ -30,7 +30,8 @@ def test_navigation_lists_every_area_and_empty_ones_say_what_comes(qtbot, demo_d
 def test_patients_view_searches_and_sorts_in_sql(qtbot, demo_db):
     window = _window(qtbot, demo_db)
     area = window.show_area("patients")
-    assert area.model.total == 2000
+    qtbot.waitUntil(lambda: area.model.total == 2000)  # the first page paints before the count
+    assert "2,000 patients" in area.count_label.text()
     first = area.model.row_object(0)
     qtbot.keyClicks(area.search_edit, first.nhs_number)
     qtbot.waitUntil(lambda: area.model.total == 1)

@@ -4,6 +4,17 @@ Each module lists its ``Case`` classes in ``CASES``. A feature that lands adds i
 cases to its module here (or a new module to ``CASE_MODULES``).
 """
 
-from bench.cases import caseload, dashboard, imports, memory, patients, risk, startup, variation
+from bench.cases import (
+    caseload,
+    cli,
+    dashboard,
+    imports,
+    memory,
+    patients,
+    postgres,
+    risk,
+    startup,
+    variation,
+)
 
-CASE_MODULES = [startup, patients, imports, risk, caseload, variation, dashboard, memory]
+CASE_MODULES = [startup, cli, patients, imports, risk, caseload, variation, dashboard, memory, postgres]

@@ -10,42 +10,14 @@ as a multiple of the floor measured in the same run.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from bench.cases.support import entry_point, open_db
 from bench.datasets import remove_database
+from bench.floors import floor_import
 from bench.runner import Case, NotAvailable
 
 IMPORT_MODULE = "pcn_assistant.services.patient_import"
-
-
-def floor_import(csv_path: Path, db_path: Path) -> int:
-    """read_csv + executemany into an equivalent table; returns the rows written."""
-    import pandas as pd
-
-    frame = pd.read_csv(csv_path, dtype={"nhs_number": str})
-    columns = list(frame.columns)
-    types = {name: _sqlite_type(frame[name].dtype) for name in columns}
-    # Python scalars row by row; SQLite itself stores a bound NaN as NULL.
-    rows = frame.to_numpy(dtype=object).tolist()
-    with closing(sqlite3.connect(db_path, isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        column_sql = ", ".join(f'"{name}" {types[name]}' for name in columns)
-        conn.execute("BEGIN")
-        conn.execute(f"CREATE TABLE patient (id INTEGER PRIMARY KEY, {column_sql}, UNIQUE (nhs_number))")
-        placeholders = ", ".join("?" for _ in columns)
-        names = ", ".join(f'"{name}"' for name in columns)
-        conn.executemany(f"INSERT INTO patient ({names}) VALUES ({placeholders})", rows)
-        conn.execute("COMMIT")
-        return conn.execute("SELECT count(*) FROM patient").fetchone()[0]
-
-
-def _sqlite_type(dtype) -> str:  # noqa: ANN001
-    kind = getattr(dtype, "kind", "O")
-    return {"b": "BOOLEAN", "i": "INTEGER", "u": "INTEGER", "f": "REAL"}.get(kind, "TEXT")
 
 
 class ImportFloor(Case):

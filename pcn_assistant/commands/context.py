@@ -1,17 +1,23 @@
-"""What every command handler gets: the database (opened on first use) and the actor."""
+"""What every command handler gets: the database (opened on first use) and the actor.
+
+Cheap to import (the standard library and ``errors`` only): every command module imports
+it while the parser is built, before any command runs.
+"""
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pcn_assistant.errors import PermissionDenied, UsageError
-from pcn_assistant.services.security import LOCAL_ADMIN, Actor
-from pcn_assistant.store.engine import Database
+
+if TYPE_CHECKING:
+    from pcn_assistant.services.security import Actor
+    from pcn_assistant.store.engine import Database
 
 
 @dataclass
@@ -74,7 +80,10 @@ PASSWORD_ENV = "PCN_ASSISTANT_PASSWORD"
 def resolve_actor(ctx: CliContext) -> Actor:
     """Sign in with ``--user NAME``; the password comes from ``PCN_ASSISTANT_PASSWORD``
     or a prompt. A database with no users yet runs as the single local administrator."""
+    import getpass
+
     from pcn_assistant.services.auth import authenticate, has_users
+    from pcn_assistant.services.security import LOCAL_ADMIN
 
     if not has_users(ctx.db):
         if ctx.user:

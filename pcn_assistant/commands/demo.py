@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 
 from pcn_assistant.commands.context import CliContext
-from pcn_assistant.services.demo import DEFAULT_PATIENTS, DEFAULT_SEED, create_demo_database
+
+# services.demo's defaults (a test keeps them equal), so --help need not import the generator.
+DEFAULT_PATIENTS = 40_000
+DEFAULT_SEED = 20261122
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -17,6 +20,8 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services.demo import create_demo_database
+
     started = time.perf_counter()
     db = create_demo_database(args.out, patients=args.patients, seed=args.seed)
     db.dispose()

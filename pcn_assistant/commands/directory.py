@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pcn_assistant.commands.context import CliContext
 from pcn_assistant.commands.outputs import add_force
-from pcn_assistant.services.directory.oruk_export import CSV_FORMAT, JSON_FORMAT, export_directory
+
+# services.directory.oruk_export's format names (a test keeps them equal).
+JSON_FORMAT, CSV_FORMAT = "oruk-json", "oruk-csv"
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -21,6 +23,8 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run_export(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services.directory.oruk_export import export_directory
+
     result = export_directory(ctx.db, ctx.actor, args.out, args.format, include_closed=not args.active_only,
                               force=args.force)
     if args.json:

@@ -28,6 +28,7 @@ def register_import(kinds) -> None:  # noqa: ANN001
     patients.add_argument("--full-list", action="store_true",
                           help="the file is each named practice's complete list: patients missing from it are marked as left")
     patients.add_argument("--strict", action="store_true", help="refuse the whole file if any row is invalid (exit 4)")
+    _no_stratify_option(patients)
     patients.add_argument("--json", action="store_true", help="print the report as JSON")
     patients.set_defaults(handler=run_patients)
 
@@ -39,8 +40,15 @@ def register_import(kinds) -> None:  # noqa: ANN001
     events.add_argument("file", help="CSV or Excel workbook")
     _mapping_options(events)
     events.add_argument("--strict", action="store_true", help="refuse the whole file if any row is invalid (exit 4)")
+    _no_stratify_option(events)
     events.add_argument("--json", action="store_true", help="print the report as JSON")
     events.set_defaults(handler=run_events)
+
+
+def _no_stratify_option(parser) -> None:  # noqa: ANN001
+    parser.add_argument("--no-stratify", action="store_true",
+                        help="do not re-stratify after the import (loading several files: run "
+                             "'pcn-assistant stratify' once when all are in)")
 
 
 def _mapping_options(parser) -> None:  # noqa: ANN001
@@ -67,6 +75,7 @@ def _options(args):  # noqa: ANN001, ANN202
         practice=getattr(args, "practice", None), create_practices=getattr(args, "create_practices", False),
         mapping=mapping, profile=args.mapping, save_profile=args.save_mapping,
         full_list=getattr(args, "full_list", False), strict=args.strict,
+        notify=not getattr(args, "no_stratify", False),
     )
 
 

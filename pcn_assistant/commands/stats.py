@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pcn_assistant.commands.context import CliContext
-from pcn_assistant.services.stats import database_stats
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -13,6 +12,8 @@ def register(subparsers) -> None:  # noqa: ANN001
 
 
 def run(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services.stats import database_stats
+
     stats = database_stats(ctx.db)
     if args.json:
         ctx.print_json(stats)

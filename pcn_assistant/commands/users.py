@@ -7,8 +7,16 @@ import sys
 
 from pcn_assistant.commands.context import CliContext
 from pcn_assistant.errors import InvalidInput
-from pcn_assistant.services import users as user_service
-from pcn_assistant.services.security import ROLES
+
+# services.security.ROLES (a test keeps them equal), so --help need not import the services.
+ROLES = ("link_worker", "practice_manager", "clinical_director", "admin")
+
+# users sub-commands that take a login name and call the service function of the same name.
+SIMPLE_ACTIONS = (
+    ("disable", "stop a user signing in", "disable_user"),
+    ("enable", "let a disabled user sign in again", "enable_user"),
+    ("unlock", "lift a lockout after failed sign-ins", "unlock_user"),
+)
 
 
 def register(subparsers) -> None:  # noqa: ANN001
@@ -28,11 +36,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=run_list)
 
-    for name, help_text, function in (
-        ("disable", "stop a user signing in", user_service.disable_user),
-        ("enable", "let a disabled user sign in again", user_service.enable_user),
-        ("unlock", "lift a lockout after failed sign-ins", user_service.unlock_user),
-    ):
+    for name, help_text, function in SIMPLE_ACTIONS:
         sub = actions.add_parser(name, help=help_text)
         sub.add_argument("name")
         sub.set_defaults(handler=_simple(function, name))
@@ -66,6 +70,8 @@ def read_new_password(from_stdin: bool) -> str:
 
 
 def run_add(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import users as user_service
+
     actor = ctx.actor  # sign in first, before reading anything from stdin
     info = user_service.add_user(ctx.db, actor, args.name, role=args.role,
                                  password=read_new_password(args.password_stdin),
@@ -74,7 +80,7 @@ def run_add(args, ctx: CliContext) -> int:  # noqa: ANN001
     return 0
 
 
-def _status(info: user_service.UserInfo) -> str:
+def _status(info) -> str:  # noqa: ANN001 - a services.users.UserInfo
     if info.disabled:
         return "disabled"
     if info.locked():
@@ -83,6 +89,8 @@ def _status(info: user_service.UserInfo) -> str:
 
 
 def run_list(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import users as user_service
+
     users = user_service.list_users(ctx.db, ctx.actor)
     if args.json:
         ctx.print_json([{"login": u.login, "display_name": u.display_name, "role": u.role,
@@ -96,9 +104,11 @@ def run_list(args, ctx: CliContext) -> int:  # noqa: ANN001
     return 0
 
 
-def _simple(function, verb: str):  # noqa: ANN001, ANN202
+def _simple(function_name: str, verb: str):  # noqa: ANN202
     def run(args, ctx: CliContext) -> int:  # noqa: ANN001
-        info = function(ctx.db, ctx.actor, args.name)
+        from pcn_assistant.services import users as user_service
+
+        info = getattr(user_service, function_name)(ctx.db, ctx.actor, args.name)
         print(f"{info.login}: {verb}d" if verb.endswith("e") else f"{info.login}: {verb}ed")
         return 0
 
@@ -106,12 +116,16 @@ def _simple(function, verb: str):  # noqa: ANN001, ANN202
 
 
 def run_set_role(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import users as user_service
+
     info = user_service.set_role(ctx.db, ctx.actor, args.name, args.role, args.practice)
     print(f"{info.login} is now {info.role}")
     return 0
 
 
 def run_reset(args, ctx: CliContext) -> int:  # noqa: ANN001
+    from pcn_assistant.services import users as user_service
+
     actor = ctx.actor
     info = user_service.reset_password(ctx.db, actor, args.name, read_new_password(args.password_stdin))
     print(f"New password set for {info.login}")

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pcn_assistant.gui.context import AppContext
@@ -17,6 +17,8 @@ from pcn_assistant.services.security import LOCAL_ADMIN, Actor
 from pcn_assistant.store.engine import Database
 
 log = logging.getLogger(__name__)
+
+CHECK_AT_THE_LATEST_MS = 3000  # the start-up integrity check starts after first paint, or by then
 
 
 def ensure_application() -> QApplication:
@@ -84,8 +86,10 @@ def recover_if_damaged(target: str | None, confirm: Callable[[str], bool],
 
 
 class _IntegrityCheck(threading.Thread):
-    """The start-up check on a worker thread: SQLite releases the GIL while it reads, so
-    the check overlaps Qt's start-up and the schema check instead of adding to them."""
+    """The start-up check, on a worker thread started once the main window has painted:
+    a 350,000-person file takes about a second to check, which would otherwise delay
+    the window (or, beside it, compete for the CPU). A file that will not open at all is
+    checked first, on the spot."""
 
     def __init__(self, target: str | None) -> None:
         super().__init__(name="integrity-check", daemon=True)
@@ -134,20 +138,18 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
         QMessageBox.information(None, "PCN Assistant", text)
 
     check = _IntegrityCheck(database)
-    check.start()
     try:
         db = open_database(database)
     except Exception:  # a damaged file may not even open: let the check say why
         db = None
-    check.join()
-    if check.error is not None:
-        raise check.error
-    if check.damage is not None or db is None:
-        if db is not None:
-            db.dispose()
+    if db is None:
+        check.run()
+        if check.error is not None:
+            raise check.error
         if check.damage is not None and not offer_recovery(*check.damage, confirm, tell):
             return 1
         db = open_database(database)
+        check = None
     # The day's backup runs in the background (seconds on a big file) while people sign in;
     # a failure is logged and must not stop anyone working.
     daily = None if demo else run_task(lambda: backup.daily_backup(db), parent=None, title="Daily backup",
@@ -166,6 +168,68 @@ def run_gui(database: str | None = None, demo: bool = False, user: str | None = 
     window = desk.start(actor)
     window.daily_backup = daily
     window.finishing_import = finishing  # tasks are kept referenced while they run
+    outcome: dict[str, int] = {}
+    if check is not None:
+        def start_check() -> None:
+            if check.ident is not None:
+                return  # already started (first paint, or the fallback timer)
+            check.start()
+            watch_integrity_check(check, lambda damage: outcome.update(
+                code=_damaged_after_start(app, window, db, damage, confirm, tell)))
+
+        after_first_paint(window, start_check)
+        QTimer.singleShot(CHECK_AT_THE_LATEST_MS, start_check)  # a window that never paints (minimised)
     code = app.exec()
     QThreadPool.globalInstance().waitForDone()
-    return code
+    return outcome.get("code", code)
+
+
+def after_first_paint(widget, then: Callable[[], None]) -> None:  # noqa: ANN001
+    """Call ``then`` once ``widget`` has painted for the first time (from the event loop)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+            if event.type() == QEvent.Type.Paint:
+                widget.removeEventFilter(self)
+                QTimer.singleShot(0, then)
+            return False
+
+    widget.installEventFilter(_FirstPaint(widget))
+
+
+def watch_integrity_check(check: _IntegrityCheck, on_damage: Callable[[tuple[Path, list[str]]], None],
+                          interval_ms: int = 100) -> None:
+    """Poll the start-up check from the GUI thread; call ``on_damage`` if it found any.
+    A check that could not run is logged (the daily backup's full check still runs)."""
+    timer = QTimer(QApplication.instance())
+    timer.setInterval(interval_ms)
+
+    def poll() -> None:
+        if check.is_alive():
+            return
+        timer.stop()
+        timer.deleteLater()
+        if check.error is not None:
+            log.error("The start-up integrity check could not run: %s", check.error)
+        elif check.damage is not None:
+            on_damage(check.damage)
+
+    timer.timeout.connect(poll)
+    timer.start()
+    poll()
+
+
+def _damaged_after_start(app: QApplication, window, db: Database, damage: tuple[Path, list[str]],  # noqa: ANN001
+                         confirm: Callable[[str], bool], tell: Callable[[str], None]) -> int:
+    """The check finished after the window opened and found damage: close the window and
+    the database, offer the latest good backup, and end (start again to open the file)."""
+    window.hide()
+    QThreadPool.globalInstance().waitForDone()
+    db.dispose()
+    restored = offer_recovery(*damage, confirm, tell)
+    if restored:
+        tell("Start PCN Assistant again to open the restored database.")
+    window.close()
+    app.exit(1)
+    return 1

@@ -76,6 +76,30 @@ class PagedTableModel(QAbstractTableModel):
         self._total = self._count()
         self.endResetModel()
 
+    def show_first_page(self, rows: Sequence[Any]) -> None:
+        """Reset to ``rows`` as page 0 and that many rows, before the count is known
+        (``set_total`` then grows the table): the first paint need not wait for a count."""
+        self.beginResetModel()
+        self._pages.clear()
+        self._pages[0] = rows
+        self._total = len(rows)
+        self.endResetModel()
+
+    def set_total(self, total: int) -> None:
+        """The count, once known: rows are added (or removed) at the end."""
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:
+            self.beginRemoveRows(QModelIndex(), total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
+
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
     @property
     def total(self) -> int:
         return self._total

@@ -58,7 +58,12 @@ class PatientsArea(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        # The model already sorts by name: show the indicator without a second count (a
+        # full scan of 350,000 rows) before the first paint; refresh() below counts once.
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
         # Double-click or Enter opens the person record (caseload feature).
         from pcn_assistant.gui.person_record import attach_person_opener
 
@@ -69,7 +74,9 @@ class PatientsArea(QWidget):
         self.search_edit.textChanged.connect(self.refresh)
         self.practice_combo.currentIndexChanged.connect(self.refresh)
         self.include_left.toggled.connect(self.refresh)
-        self.refresh()
+        self._generation = 0
+        self._count_task = None
+        self._first_refresh()
 
     def current_filter(self) -> patient_service.PatientFilter:
         return patient_service.PatientFilter(
@@ -79,9 +86,43 @@ class PatientsArea(QWidget):
         )
 
     def refresh(self) -> None:
+        self._generation += 1
         self.model.refresh()
+        self._show_total()
+
+    def _show_total(self) -> None:
         total = self.model.total
         self.count_label.setText(f"{total:,} patient{'s' if total != 1 else ''}")
+
+    def _first_refresh(self) -> None:
+        """The list as the window first opens: the first page at once, the count (a scan
+        of every registered person, a few hundred ms at 350,000) after, off the GUI thread."""
+        from pcn_assistant.gui.tasks import run_task
+
+        self._generation += 1
+        first = self._fetch_page(self.model.sort_key, self.model.descending, 0, self.model.page_size)
+        self.model.show_first_page(first)
+        if len(first) < self.model.page_size:
+            self._show_total()
+            return
+        self.count_label.setText("Counting patients…")
+        generation, flt = self._generation, self.current_filter()
+        self._count_task = run_task(
+            lambda: patient_service.count_patients(self.ctx.db, self.ctx.actor, flt), parent=None,
+            title="Counting patients", on_success=lambda total: self._counted(generation, total),
+            on_failure=lambda _error: self._counted(generation, None))
+
+    def _counted(self, generation: int, total: int | None) -> None:
+        try:
+            if generation != self._generation:
+                return  # the filter changed meanwhile: refresh() counted again
+            if total is None:
+                self.refresh()
+                return
+            self.model.set_total(total)
+            self._show_total()
+        except RuntimeError:  # the area was closed before the count came back
+            return
 
     def _count(self) -> int:
         return patient_service.count_patients(self.ctx.db, self.ctx.actor, self.current_filter())

@@ -51,8 +51,19 @@ def available() -> bool:
     return risk_models() is not None and hasattr(risk_models(), "RiskAssessment")
 
 
+_TABLES_SEEN: set[tuple[str, str]] = set()
+
+
 def _has_table(session, model) -> bool:  # noqa: ANN001
-    return inspect(session.connection()).has_table(model.__tablename__)
+    """Whether the table exists; remembered once seen (a catalogue query on PostgreSQL
+    costs more than the worklist page itself, and tables are never dropped)."""
+    key = (str(session.get_bind().url), model.__tablename__)
+    if key in _TABLES_SEEN:
+        return True
+    found = inspect(session.connection()).has_table(model.__tablename__)
+    if found:
+        _TABLES_SEEN.add(key)
+    return found
 
 
 def risk_summary(session, patient_id: int) -> RiskSummary | None:  # noqa: ANN001
@@ -103,9 +114,19 @@ def _tier_since(session, patient_id: int, row) -> date:  # noqa: ANN001
     return since
 
 
-def _tier3_query(conditions: list):  # noqa: ANN202
+def _tier3_query(conditions: list, practice_code: str | None = None):  # noqa: ANN202
+    """Tier 3 people not on a caseload. With ``practice_code`` the assessment's own copy of
+    the practice narrows the index scan to that practice, and the person's practice must
+    equal it (so a copy not yet updated can hide a row but never show a wrong one), which
+    lets both SQLite and PostgreSQL start from that index instead of the practice's list."""
     assessment = risk_models().RiskAssessment
     on_caseload = exists().where(Episode.patient_id == assessment.patient_id, Episode.status != rules.CLOSED)
+    if practice_code:
+        practice_id = select(Practice.id).where(Practice.ods_code == practice_code).scalar_subquery()
+        # IS NOT DISTINCT FROM, not =: PostgreSQL would carry an equality over to the
+        # patient table and hash-join the practice's whole list instead.
+        conditions = [*conditions, assessment.practice_id == practice_id,
+                      Patient.practice_id.is_not_distinct_from(assessment.practice_id)]
     return (
         select(assessment.patient_id, assessment.points, assessment.age, assessment.reasons,
                assessment.pinned_reason, assessment.rank_key, Patient.nhs_number, Patient.given_name,
@@ -117,17 +138,18 @@ def _tier3_query(conditions: list):  # noqa: ANN202
     )
 
 
-def count_tier3_not_on_caseload(db: Database, conditions: list) -> int:
+def count_tier3_not_on_caseload(db: Database, conditions: list, practice_code: str | None = None) -> int:
     """Tier 3 people with no open episode (the coordinator filter does not apply: nobody holds
     them). Called by the worklist entry points, which check the permission."""
     with db.session() as session:
         if not _has_table(session, risk_models().RiskAssessment):
             return 0
-        return session.execute(select(func.count()).select_from(_tier3_query(conditions).subquery())).scalar_one()
+        return session.execute(select(func.count()).select_from(_tier3_query(conditions, practice_code).subquery())).scalar_one()
 
 
 def page_tier3_not_on_caseload(
     db: Database, conditions: list, *, sort_key: str, descending: bool, offset: int, limit: int,
+    practice_code: str | None = None,
 ) -> list[WorklistRow]:
     from pcn_assistant.services.caseload.worklists import WorklistRow
 
@@ -144,7 +166,7 @@ def page_tier3_not_on_caseload(
     with db.session() as session:
         if not _has_table(session, assessment):
             return []
-        rows = session.execute(_tier3_query(conditions).order_by(*order, assessment.patient_id)
+        rows = session.execute(_tier3_query(conditions, practice_code).order_by(*order, assessment.patient_id)
                                .offset(offset).limit(limit)).all()
     result = []
     for (patient_id, points, age, reasons, pinned, _rank, nhs, given, family, practice) in rows:

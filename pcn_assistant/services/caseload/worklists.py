@@ -162,10 +162,10 @@ def _items(key: str, flt: WorklistFilter, today: date):  # noqa: ANN202 - a sele
     raise KeyError(key)
 
 
-def _people_conditions(flt: WorklistFilter, actor: Actor) -> list[ColumnElement[bool]]:
+def _people_conditions(flt: WorklistFilter, actor: Actor, *, practice: bool = True) -> list[ColumnElement[bool]]:
     conditions = []
     practice_code = flt.practice_code or actor.practice_code
-    if practice_code:
+    if practice_code and practice:
         conditions.append(Practice.ods_code == practice_code)
     condition = search_condition(flt.search)
     if condition is not None:
@@ -207,7 +207,8 @@ def count_worklist(db: Database, actor: Actor, key: str, flt: WorklistFilter = W
     _worklist(key)
     today = today or clock_today()
     if key == TIER3.key:
-        return risk_link.count_tier3_not_on_caseload(db, _people_conditions(flt, actor))
+        return risk_link.count_tier3_not_on_caseload(db, _people_conditions(flt, actor, practice=False),
+                                                     flt.practice_code or actor.practice_code)
     stmt, _items_sq, _sorts = _query(key, flt, actor, today)
     with db.session() as session:
         return session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
@@ -231,8 +232,8 @@ def page_worklist(
     sort_key = sort_key or worklist.default_sort
     if key == TIER3.key:
         return risk_link.page_tier3_not_on_caseload(
-            db, _people_conditions(flt, actor), sort_key=sort_key, descending=descending,
-            offset=offset, limit=limit)
+            db, _people_conditions(flt, actor, practice=False), sort_key=sort_key, descending=descending,
+            offset=offset, limit=limit, practice_code=flt.practice_code or actor.practice_code)
     stmt, items, sort_columns = _query(key, flt, actor, today)
     order = [c.desc() if descending else c.asc()
              for c in sort_columns.get(sort_key, sort_columns["name"])]

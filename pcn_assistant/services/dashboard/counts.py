@@ -1,15 +1,4 @@
-"""``stats --json`` key for the caseload: open and closed episodes."""
+"""``stats --json`` key for the caseload: open and closed episodes (kept in ``services.stats``,
+which must not import this package)."""
 
-from __future__ import annotations
-
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
-
-from pcn_assistant.store.models.caseload import CLOSED, Episode
-
-
-def caseload_counts(session: Session) -> dict:
-    closed = func.sum(case((Episode.status == CLOSED, 1), else_=0))
-    total, closed_count = session.execute(select(func.count(), closed).select_from(Episode)).one()
-    closed_count = int(closed_count or 0)
-    return {"caseload": {"open": int(total) - closed_count, "closed": closed_count}}
+from pcn_assistant.services.stats import caseload_counts as caseload_counts  # noqa: F401

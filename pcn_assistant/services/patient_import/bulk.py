@@ -6,10 +6,13 @@ the form the database stores (ISO date text on SQLite, 0/1 booleans), handed to 
 driver's ``executemany``. Everything runs on the session's connection, so it commits
 or rolls back with the rest of the import.
 
-On SQLite a load that more than doubles a table drops that table's secondary indexes
-first and rebuilds them after (from their own ``CREATE INDEX`` text, so indexes other
-features add are kept too): sorting once is about twice as fast as maintaining seven
-B-trees row by row. DDL is transactional in SQLite, so a rollback restores them.
+A load that more than doubles a table drops that table's secondary indexes first and
+rebuilds them after (from their own ``CREATE INDEX`` text, so indexes other features add
+are kept too): sorting once is about twice as fast as maintaining seven B-trees row by
+row. DDL is transactional in SQLite and PostgreSQL, so a rollback restores them. On
+PostgreSQL the indexes behind constraints (primary and unique keys) stay, and readers of
+that table wait until the load commits, which only a first load of a practice list (more
+than doubling the table) can cause.
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ def select_in(session: Session, sql: str, values: Sequence[object]) -> list[tupl
     rows: list[tuple] = []
     mark = marker(session)
     values = list(values)
+    if values and session.get_bind().dialect.name == "postgresql":  # one array, not 5,000 parameters
+        return fetch_all(session, sql.replace("IN ({in})", f"= ANY({mark})"), (values,))
     for start in range(0, len(values), IN_CHUNK):
         chunk = values[start:start + IN_CHUNK]
         rows.extend(fetch_all(session, sql.replace("{in}", ", ".join(mark for _ in chunk)), chunk))
@@ -102,13 +107,17 @@ def scalar(session: Session, sql: str) -> object:
 
 @contextmanager
 def bulk_load(session: Session, table: str, incoming: int) -> Iterator[None]:
-    """Around a large insert into ``table``: drop its indexes on SQLite, rebuild after."""
-    if not is_sqlite(session) or incoming < REBUILD_INDEXES_FROM:
+    """Around a large insert into ``table``: drop its indexes, rebuild after."""
+    if incoming < REBUILD_INDEXES_FROM:
         yield
         return
     existing = scalar(session, f"SELECT count(*) FROM {table}") or 0
     if incoming < existing:
         yield
+        return
+    if not is_sqlite(session):
+        with _postgres_indexes_deferred(session, table):
+            yield
         return
     indexes = fetch_all(
         session, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
@@ -124,4 +133,39 @@ def bulk_load(session: Session, table: str, incoming: int) -> Iterator[None]:
             raw.execute(sql)
     finally:
         raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        raw.close()
+
+
+def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """INSERT plain tuples: ``COPY`` on PostgreSQL (psycopg's ``Cursor.copy``, several times
+    faster than an executemany of the same rows), ``executemany`` elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.driver != "psycopg":
+        execute_many(session, insert_sql(table, columns), rows)
+        return
+    raw = cursor(session)
+    try:
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        raw.close()
+
+
+
+@contextmanager
+def _postgres_indexes_deferred(session: Session, table: str) -> Iterator[None]:
+    indexes = fetch_all(
+        session, "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+        "AND i.schemaname = current_schema() AND i.indexdef NOT LIKE 'CREATE UNIQUE%%' AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)", (table,))
+    raw = cursor(session)
+    try:
+        for name, _sql in indexes:
+            raw.execute(f'DROP INDEX "{name}"')
+        yield
+        for _name, sql in indexes:
+            raw.execute(sql)
+    finally:
         raw.close()

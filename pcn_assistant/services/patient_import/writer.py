@@ -16,12 +16,12 @@ import json
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from pcn_assistant.services.analyze import analyze_after_load
 from pcn_assistant.services.patient_import import bulk
 from pcn_assistant.store.base import utcnow
 
@@ -121,21 +121,21 @@ def write_patients(
     new_index = new_index[np.argsort(rows.nhs[new_index].astype(str), kind="stable")]  # unique index fills in order
     if len(new_index):
         insert_columns = ["nhs_number", "practice_id", "registration_status", *columns, "created_at", "updated_at"]
-        sql = bulk.insert_sql("patient", insert_columns)
         stored = [_for_storage(session, c, rows.columns[c][new_index]) for c in columns]
         tuples = list(zip(rows.nhs[new_index].tolist(), rows.practice_ids[new_index].tolist(),
                           ["registered"] * len(new_index), *stored, [now] * len(new_index),
                           [now] * len(new_index), strict=True))
-        max_before = bulk.scalar(session, "SELECT max(id) FROM patient") or 0
+        max_before = int(bulk.scalar(session, "SELECT max(id) FROM patient") or 0)
         with bulk.bulk_load(session, "patient", len(tuples)):
             for start in range(0, len(tuples), CHUNK):
                 yield 2, total_steps, f"Adding patients {start + 1:,}-{min(start + CHUNK, len(tuples)):,} of {len(tuples):,}"
-                bulk.execute_many(session, sql, tuples[start:start + CHUNK])
+                bulk.insert_rows(session, "patient", insert_columns, tuples[start:start + CHUNK])
         added = dict(bulk.fetch_all(session, f"SELECT nhs_number, id FROM patient WHERE id > {int(max_before)}"))
         new_ids = np.array([added[nhs] for nhs in rows.nhs[new_index].tolist()], dtype=np.int64)
         stats.inserted = len(new_index)
     else:
         new_ids = np.zeros(0, dtype=np.int64)
+        max_before = None
 
     yield 3, total_steps, "Updating changed patients"
     changed_rows = np.flatnonzero(changed)
@@ -147,6 +147,7 @@ def write_patients(
         tuples = list(zip(rows.practice_ids[positions].tolist(), *stored, [now] * len(positions),
                           old_ids[changed_rows].tolist(), strict=True))
         bulk.execute_many(session, sql, tuples)
+        _move_assessments(session, rows, position, old_ids, diffs.get("practice_id"))
         returned_ids = old_ids[returning].tolist()
         if returned_ids:
             bulk.execute_many(
@@ -163,7 +164,11 @@ def write_patients(
     stats.left = len(left_ids)
 
     yield 5, total_steps, "Keeping the history of changes"
-    history: list[tuple] = list(zip(repeat(batch_id), new_ids.tolist(), repeat("added"), repeat(None)))
+    if max_before is not None:  # one INSERT ... SELECT, in id order (the order they were added)
+        bulk.execute_many(session, "INSERT INTO import_change (batch_id, patient_id, action, changes) "
+                          "SELECT {}, id, 'added', NULL FROM patient WHERE id > {} ORDER BY id",
+                          [(int(batch_id), max_before)])
+    history: list[tuple] = []
     for i in changed_rows.tolist():
         pid = int(old_ids[i])
         record = {c: [old_values[c][i], rows.practice_ids[position[i]].item() if c == "practice_id"
@@ -174,9 +179,20 @@ def write_patients(
             record["conditions"] = cond_changes[pid]
         history.append((batch_id, pid, "returned" if returning[i] else "updated", _json(record)))
     history.extend((batch_id, pid, "left", None) for pid in left_ids)
-    bulk.execute_many(session, bulk.insert_sql("import_change", ["batch_id", "patient_id", "action", "changes"]),
-                      history)
+    bulk.insert_rows(session, "import_change", ["batch_id", "patient_id", "action", "changes"], history)
+    analyze_after_load(session, ("patient",), stats.inserted + stats.updated)
     return stats
+
+
+def _move_assessments(session: Session, rows: PatientRows, position: np.ndarray, old_ids: np.ndarray,
+                      moved: np.ndarray | None) -> None:
+    """People who changed practice: their latest risk assessment's copy of the practice
+    follows them (the tier 3 worklist reads it; see migration 0014)."""
+    if moved is None or not moved.any():
+        return
+    at = np.flatnonzero(moved)
+    bulk.execute_many(session, "UPDATE risk_assessment SET practice_id = {} WHERE patient_id = {}",
+                      list(zip(rows.practice_ids[position[at]].tolist(), old_ids[at].tolist(), strict=True)))
 
 
 def _for_storage(session: Session, column: str, values: np.ndarray) -> list:
@@ -259,8 +275,8 @@ def _write_conditions(
         tuples = list(zip(adding["patient_id"].astype(int).tolist(), adding["condition_key"].tolist(),
                           ["flag"] * len(adding), dates, strict=True))
         with bulk.bulk_load(session, "patient_condition", len(tuples)):
-            bulk.execute_many(session, bulk.insert_sql(
-                "patient_condition", ["patient_id", "condition_key", "source", "recorded_on"]), tuples)
+            bulk.insert_rows(session, "patient_condition", ["patient_id", "condition_key", "source", "recorded_on"],
+                             tuples)
     bulk.execute_many(session, "DELETE FROM patient_condition WHERE id = {}", [(i,) for i in plan.delete_ids])
     bulk.execute_many(session, "UPDATE patient_condition SET recorded_on = {} WHERE id = {}",
                       [(bulk.stored_date(session, d), i) for d, i in plan.redate])

@@ -24,6 +24,7 @@ from pcn_assistant.core.risk.priority import COMPONENTS, load_model
 from pcn_assistant.core.risk.reasons import split_reasons
 from pcn_assistant.core.risk.tiers import TIER_NAMES
 from pcn_assistant.services.security import PATIENTS_READ, Actor, requires
+from pcn_assistant.services.stats import risk_stats as risk_stats  # noqa: F401 (stats --json)
 from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models import Patient, Practice
 from pcn_assistant.store.models.patient import REGISTERED
@@ -211,23 +212,3 @@ def tier_counts(db: Database, actor: Actor, *, by_practice: bool = False) -> dic
         for key in ("1", "2", "3", "none"):
             out.setdefault(key, 0)
     return out
-
-
-def risk_stats(session: Session) -> dict:
-    """The ``risk`` section of ``stats --json``."""
-    rows = session.execute(
-        select(RiskAssessment.tier, func.count())
-        .join(Patient, Patient.id == RiskAssessment.patient_id)
-        .where(RiskAssessment.is_latest.is_(True), Patient.registration_status == REGISTERED)
-        .group_by(RiskAssessment.tier)
-    ).all()
-    tiers = {"1": 0, "2": 0, "3": 0}
-    for tier, count in rows:
-        if tier is not None:
-            tiers[str(tier)] = count
-    run = read_last_run(session)
-    return {"risk": {
-        "assessed": sum(count for _tier, count in rows), "tiers": tiers,
-        "last_run": run.assessed_on.isoformat() if run else None,
-        "model": run.model if run else None,
-    }}

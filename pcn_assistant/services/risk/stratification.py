@@ -35,6 +35,7 @@ from pcn_assistant.core.risk.cms_rules import ConditionEvidence
 from pcn_assistant.core.risk.priority import POINT_COLUMNS, PriorityModel
 from pcn_assistant.core.risk.tiers import tier_counts
 from pcn_assistant.services import audit
+from pcn_assistant.services.analyze import analyze_after_load
 from pcn_assistant.services.risk.bulk import (
     CHUNK_ROWS,
     fetch_frame,
@@ -128,7 +129,7 @@ def read_population(session: Session, as_of: date | None = None) -> pd.DataFrame
     latest = aliased(RiskAssessment)
     stmt = (
         select(
-            Patient.id.label("patient_id"), Patient.nhs_number,
+            Patient.id.label("patient_id"), Patient.practice_id, Patient.nhs_number,
             cast(Patient.date_of_birth, String).label("date_of_birth"),
             sum_of(cast(func.coalesce(getattr(Patient, name), False), Integer) * (1 << bit)
                    for bit, name in enumerate(PATIENT_FLAGS)).label("flags"),
@@ -215,6 +216,7 @@ def assessment_columns(changed: pd.DataFrame) -> dict[str, list]:
     """The INSERT values for the changed rows, column by column, as plain Python values."""
     return {
         "patient_id": changed["patient_id"].astype(np.int64).tolist(),
+        "practice_id": _nullable_ints(changed["practice_id"]),
         "age": changed["age"].astype(np.int64).tolist(),
         "points": changed["points"].astype(np.int64).tolist(),
         "previous_points": _nullable_ints(changed["prev_points"]),
@@ -250,6 +252,7 @@ def write_assessments(session: Session, scored: pd.DataFrame, model: PriorityMod
         for start in range(0, len(changed), CHUNK_ROWS):
             chunk = changed.iloc[start:start + CHUNK_ROWS]
             written += insert_columns(session, table, assessment_columns(chunk), constants)
+    analyze_after_load(session, ("risk_assessment",), written)
     return written
 
 

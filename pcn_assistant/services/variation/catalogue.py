@@ -14,15 +14,16 @@ import csv
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pcn_assistant.assets import resource_path
 from pcn_assistant.core.plain_names import indicator_short_name
 from pcn_assistant.core.stats.funnel import POLARITIES
 from pcn_assistant.services.security import VARIATION_READ, Actor, requires
+from pcn_assistant.services.stats import variation_stats as variation_stats  # noqa: F401 (stats --json)
 from pcn_assistant.store.engine import Database
-from pcn_assistant.store.models.variation import CATALOGUE, USER, Indicator, IndicatorValue
+from pcn_assistant.store.models.variation import CATALOGUE, USER, Indicator
 
 TYPES = ("proportion", "rate")
 CATALOGUE_COLUMNS = ("code", "name", "type", "multiplier", "polarity", "unit", "description", "source",
@@ -167,13 +168,3 @@ def list_indicators(db: Database, actor: Actor) -> list[IndicatorDef]:
     """Every indicator a user can choose: the shipped catalogue and their own."""
     with db.session() as session:
         return list(catalogue_in(session).values())
-
-
-def variation_stats(session: Session) -> dict:
-    """``stats --json`` keys: indicators defined in the database and values imported."""
-    return {
-        "indicators": session.execute(select(func.count()).select_from(Indicator)).scalar_one(),
-        "indicator_values": session.execute(select(func.count()).select_from(IndicatorValue)).scalar_one(),
-        "indicator_periods": session.execute(
-            select(func.count(func.distinct(IndicatorValue.period)))).scalar_one(),
-    }

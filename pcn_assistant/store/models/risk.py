@@ -64,11 +64,15 @@ class RiskAssessment(Base):
         Index("ix_risk_assessment_latest_rank", "is_latest", "rank_key"),
         Index("ix_risk_assessment_patient_latest", "patient_id", "is_latest"),
         Index("ix_risk_assessment_latest_tier", "is_latest", "tier"),
+        Index("ix_risk_assessment_latest_tier_practice", "is_latest", "tier", "practice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
     run_id: Mapped[int] = mapped_column(ForeignKey("risk_run.id", ondelete="CASCADE"), index=True)
+    # A copy of the person's practice (kept by stratification and the patient import), so the
+    # tier 3 worklist of one practice reads only that practice's rows. No foreign key: see 0014.
+    practice_id: Mapped[int | None] = mapped_column(Integer)
     assessed_on: Mapped[date] = mapped_column(Date)
     model_id: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(20))
