@@ -51,6 +51,10 @@ _ATTRIBUTE_TYPE = re.compile(rb'\bType="([^"]*)"')
 _ATTRIBUTE_TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _SHEET_TYPES = (b"/worksheet", b"/chartsheet", b"/dialogsheet", b"/xlmacrosheet", b"/macrosheet")
 
+# What a damaged or unsupported zip part raises (an unsupported compression method raises a
+# RuntimeError subclass).
+UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError)
+
 
 @dataclass
 class _Extent:
@@ -107,7 +111,7 @@ def check_workbook(source: bytes | str | Path, file_name: str) -> None:
                 if declared_extent is not None:
                     _within_limits(file_name, entry.filename.rsplit("/", 1)[-1], declared_extent, "declares")
                 extent = _scan(archive, entry, declared_extent, fast=not prefixed)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+            except UNREADABLE as error:
                 raise InvalidInput(f"{file_name} could not be read as an Excel workbook (part {entry.filename} "
                                    f"is damaged: {str(error).splitlines()[0] if str(error) else type(error).__name__})"
                                    ) from None
@@ -130,7 +134,7 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> set[str] | None:
         return None
     try:
         rels = archive.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except UNREADABLE:
         return None
     sheets = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
     for tag in _RELATIONSHIP.findall(rels):

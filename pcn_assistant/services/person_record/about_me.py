@@ -121,22 +121,8 @@ def save_requirements(db: Database, actor: Actor, patient_id: int, wanted: Requi
         "contact_method": key(vocab.CONTACT_METHODS, wanted.contact_method, "Preferred contact method"),
         "contact_times": short(wanted.contact_times, "Preferred contact times", 200),
     }
-    with saving("person's requirements"), db.transaction() as session:
-        load_patient(session, patient_id)
-        row = session.execute(select(IndividualRequirements).where(
-            IndividualRequirements.patient_id == patient_id)).scalar_one_or_none()
-        if row is None:
-            row = IndividualRequirements(patient_id=patient_id)
-            session.add(row)
-        else:
-            check_version(session, row, wanted.version, values)
-        for name, value in values.items():
-            setattr(row, name, value)
-        touch(row, actor)
-        session.flush()
-        audit.record(session, actor, "person.requirements", entity="individual_requirements",
-                     entity_id=row.id, summary=f"individual requirements saved for patient {patient_id}")
-        return _requirements(row)
+    return _requirements(_save_for_person(db, actor, patient_id, IndividualRequirements, values, wanted.version,
+                                          "individual requirements", "person.requirements"))
 
 
 @requires(CASELOAD_READ)
@@ -163,22 +149,29 @@ def save_context(db: Database, actor: Actor, patient_id: int, wanted: Context) -
     values["occupation"] = short(wanted.occupation, "The occupation", 200)
     values["note"] = short(wanted.note, "The note", 2000) or ""
     values["codes"] = list(wanted.codes)
-    with saving("social context"), db.transaction() as session:
+    return _context(_save_for_person(db, actor, patient_id, SocialContext, values, wanted.version,
+                                     "social context", "person.context"))
+
+
+def _save_for_person(db: Database, actor: Actor, patient_id: int, model: type, values: dict,
+                     expected_version: int | None, what: str, action: str):  # noqa: ANN202 - the saved row
+    """Create or update a person's one row of ``model`` with ``values``, refusing a save based
+    on a stale read, and record it in the audit trail (no personal details in the summary)."""
+    with saving(what), db.transaction() as session:
         load_patient(session, patient_id)
-        row = session.execute(select(SocialContext).where(
-            SocialContext.patient_id == patient_id)).scalar_one_or_none()
+        row = session.execute(select(model).where(model.patient_id == patient_id)).scalar_one_or_none()
         if row is None:
-            row = SocialContext(patient_id=patient_id)
+            row = model(patient_id=patient_id)
             session.add(row)
         else:
-            check_version(session, row, wanted.version, values)
+            check_version(session, row, expected_version, values)
         for name, value in values.items():
             setattr(row, name, value)
         touch(row, actor)
         session.flush()
-        audit.record(session, actor, "person.context", entity="social_context", entity_id=row.id,
-                     summary=f"social context saved for patient {patient_id}")
-        return _context(row)
+        audit.record(session, actor, action, entity=model.__tablename__, entity_id=row.id,
+                     summary=f"{what} saved for patient {patient_id}")
+        return row
 
 
 _CODED = {"lives_alone": Patient.lives_alone, "is_carer": Patient.is_carer, "is_cared_for": Patient.has_carer}
