@@ -29,6 +29,7 @@ from pcn_assistant.services.referrals.returns import export_returns
 from pcn_assistant.services.referrals.workbooks import NAME, NEEDS, NOT_SHARED, SHEET
 from pcn_assistant.services.security import CLINICAL_DIRECTOR, PRACTICE_MANAGER, Actor
 from pcn_assistant.store.models.audit import AuditEvent
+from pcn_assistant.store.models.caseload import PersonFlag
 from pcn_assistant.store.models.directory import DirectoryService
 from pcn_assistant.store.models.person_record import ConsentEvent
 
@@ -499,3 +500,21 @@ def test_appointments_commands(db, world, tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit) as refused:
         main(["--database", str(db.file_path), "appointments", "day", "--date", "tomorrow"])
     assert refused.value.code == 2
+
+
+def test_gp_code_scan_reads_only_new_events_until_the_code_list_changes(db, world):
+    from pcn_assistant.services.security import SYSTEM
+    from pcn_assistant.store.models.patient import PatientMeasure
+    from pcn_assistant.store.models.settings import Setting
+
+    with db.transaction() as session:
+        session.add(PatientMeasure(patient_id=world.patients[0], code="417430008", recorded_on=date(2026, 9, 1)))
+    assert safety.flags_from_gp_codes(db, SYSTEM) == 1
+    with db.transaction() as session:  # an event stored later is still found; the old one is not re-read
+        session.add(PatientMeasure(patient_id=world.patients[1], code="401233007", recorded_on=date(2026, 9, 2)))
+        session.query(PersonFlag).delete()
+    assert safety.flags_from_gp_codes(db, SYSTEM) == 1
+    assert [c.category for c in safety.safeguarding_concerns(db, WORKER, world.patients[1])] == ["self_neglect"]
+    with db.transaction() as session:  # a changed code list (another digest) rescans everything
+        session.get(Setting, safety.SCANNED_KEY).value = "999999:another-list"
+    assert safety.flags_from_gp_codes(db, SYSTEM) == 1  # the first person's flag again; the second exists

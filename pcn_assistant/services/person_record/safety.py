@@ -9,11 +9,12 @@ the banner with every other current flag.
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pcn_assistant.assets import resource_path
 from pcn_assistant.core import clock
@@ -33,6 +34,7 @@ from pcn_assistant.store.engine import Database
 from pcn_assistant.store.models.caseload import PersonFlag
 from pcn_assistant.store.models.patient import PatientMeasure
 from pcn_assistant.store.models.person_record import HomeVisitRisk
+from pcn_assistant.store.models.settings import Setting
 
 REVIEW_AFTER = timedelta(days=182)  # a home-visit risk assessment is reviewed at least every 6 months
 
@@ -157,17 +159,34 @@ def safeguarding_codes() -> dict[str, tuple[str, str]]:
     return codes
 
 
+SCANNED_KEY = "safeguarding.gp_codes_scanned"  # "<last patient_measure id>:<code list digest>"
+
+
+def _scan_start(session, codes: dict[str, tuple[str, str]]) -> tuple[int, str]:  # noqa: ANN001 - a Session
+    """Where the last scan stopped, unless the code list changed since (then from the start)."""
+    digest = hashlib.sha256(",".join(sorted(codes)).encode()).hexdigest()[:16]
+    stored = session.get(Setting, SCANNED_KEY)
+    last, _, seen_digest = (stored.value if stored else "0:").partition(":")
+    return (int(last) if seen_digest == digest and last.isdigit() else 0), digest
+
+
 @requires(IMPORTS_RUN)
 def flags_from_gp_codes(db: Database, actor: Actor) -> int:
     """Raise a safeguarding flag for each safeguarding code in the imported GP events not
     yet flagged (same person, code and date); returns how many were added.
 
-    Runs after every events import (``services/hooks``); re-running adds nothing.
+    Runs after every events import (``services/hooks``) and reads only the events stored
+    since its last run (events are only ever appended), so it stays cheap however many
+    millions of events a PCN holds; re-running adds nothing.
     """
     codes = safeguarding_codes()
     with db.transaction() as session:
+        start, digest = _scan_start(session, codes)
+        newest = session.execute(select(func.max(PatientMeasure.id))).scalar() or 0
         found = session.execute(select(PatientMeasure.patient_id, PatientMeasure.code, PatientMeasure.recorded_on)
-                                .where(PatientMeasure.code.in_(list(codes))).distinct()).all()
+                                .where(PatientMeasure.id > start, PatientMeasure.id <= newest,
+                                       PatientMeasure.code.in_(list(codes))).distinct()).all()
+        session.merge(Setting(key=SCANNED_KEY, value=f"{newest}:{digest}"))
         if not found:
             return 0
         existing = set(session.execute(select(PersonFlag.patient_id, PersonFlag.source_code, PersonFlag.raised_on)
