@@ -72,3 +72,13 @@ def test_rng_streams_are_independent_per_part():
     ctx = DemoContext(db=None, seed=3)
     assert not np.array_equal(ctx.rng("a").random(5), ctx.rng("b").random(5))
     assert np.array_equal(ctx.rng("a").random(5), ctx.rng("a").random(5))
+
+
+def test_demo_numbers_never_include_a_same_digit_number():
+    """9999999999 passes Modulus 11 but is never issued: a 50,000-person demo once drew it
+    and the import (rightly) refused it. Every candidate the generator can draw is valid."""
+    from pcn_assistant.services.demo.population import test_range_candidates
+
+    candidates = test_range_candidates()
+    assert 9_999_999_999 not in set(candidates.tolist()) and len(candidates) > 900_000
+    assert all(nhs_number.is_valid(str(n)) for n in candidates[:: 997])

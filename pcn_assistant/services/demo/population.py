@@ -101,15 +101,21 @@ POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 def valid_test_nhs_numbers(count: int, rng: np.random.Generator) -> np.ndarray:
     """``count`` distinct valid NHS numbers in the 999 test range, in random order."""
+    chosen = rng.choice(test_range_candidates(), size=count, replace=False)
+    return chosen.astype(str)
+
+
+def test_range_candidates() -> np.ndarray:
+    """Every valid NHS number in the 999 test range, as integers."""
     stems = np.arange(999_000_000, 999_999_999 + 1, dtype=np.int64)
     digits = (stems[:, None] // (10 ** np.arange(8, -1, -1))) % 10
     total = (digits * np.arange(10, 1, -1)).sum(axis=1)
     check = 11 - total % 11
     check[check == 11] = 0
-    valid = check != 10
-    numbers = stems[valid] * 10 + check[valid]
-    chosen = rng.choice(numbers, size=count, replace=False)
-    return chosen.astype(str)
+    numbers = stems * 10 + check
+    # Modulus 11 alone lets 9999999999 through; NHS Digital never issues same-digit numbers.
+    valid = (check != 10) & (numbers != 9_999_999_999)
+    return numbers[valid]
 
 
 def _age_group(age: np.ndarray) -> np.ndarray:
