@@ -411,23 +411,14 @@ def duplicate_rows(keys: np.ndarray) -> np.ndarray:
     return (series.notna() & series.duplicated(keep=False)).to_numpy()
 
 
+EFI_MESSAGE = "eFI must be a score from 0 to 1, as EMIS and SystmOne show it (for example 0.19)"
+
+
 def parse_efi_scores(column: np.ndarray) -> Parsed:
     """An eFI as EMIS and SystmOne show it: a score from 0 to 1 (``0.19``); blank is ``None``."""
-
-    def parse(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        values, errors = _empty_results(len(uniques))
-        for i, raw in enumerate(uniques):
-            text = str(raw).strip()
-            if not text:
-                continue
-            try:
-                number = float(text)
-            except ValueError:
-                number = float("nan")
-            if 0 <= number <= 1:
-                values[i] = number
-            else:
-                errors[i] = "eFI must be a score from 0 to 1, as EMIS and SystmOne show it (for example 0.19)"
-        return values, errors
-
-    return by_distinct(column, parse)
+    numbers = parse_decimals(column, "eFI")
+    values, errors = numbers.values.copy(), numbers.errors.copy()
+    wrong = np.fromiter((e is not None or (v is not None and not 0 <= v <= 1)
+                         for v, e in zip(values, errors, strict=True)), dtype=bool, count=len(values))
+    values[wrong], errors[wrong] = None, EFI_MESSAGE
+    return Parsed(values, errors)

@@ -79,6 +79,21 @@ def chosen_login(combo: QComboBox) -> str:
     return combo.itemData(index) if index >= 0 else combo.currentText().strip()
 
 
+def refusal_label(label: QLabel) -> QLabel:
+    """The label a dialog explains a refused save in: bold, hidden until needed."""
+    bold = QFont(label.font())
+    bold.setBold(True)
+    label.setFont(bold)
+    label.setVisible(False)
+    return label
+
+
+def show_refusal(label: QLabel, message: str) -> None:
+    label.setText(f"Not saved: {message}")
+    label.setAccessibleDescription(message)
+    label.setVisible(True)
+
+
 class ServiceDialog(FormDialog):
     """A Designer form whose Save runs the subclass's ``save()``; a refusal is shown, not raised."""
 
@@ -86,11 +101,7 @@ class ServiceDialog(FormDialog):
         super().__init__(form_name, parent)
         self.ctx = ctx
         self.result_value: Any = None
-        self.error_label = self.part(QLabel, "errorLabel")
-        self.error_label.setVisible(False)
-        bold = QFont(self.error_label.font())
-        bold.setBold(True)
-        self.error_label.setFont(bold)
+        self.error_label = refusal_label(self.part(QLabel, "errorLabel"))
         self.button_box = self.part(QDialogButtonBox, "buttonBox")
         self.button_box.accepted.connect(self.accept)
         self.button_box.rejected.connect(self.reject)
@@ -118,9 +129,7 @@ class ServiceDialog(FormDialog):
         super().accept()
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(f"Not saved: {message}")
-        self.error_label.setAccessibleDescription(message)
-        self.error_label.setVisible(True)
+        show_refusal(self.error_label, message)
 
 
 class ContactDialog(ServiceDialog):

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from pcn_assistant.errors import PcnError
 from pcn_assistant.gui import qt_clock
+from pcn_assistant.gui.person_record.dialogs import refusal_label, show_refusal
 
 TEXT, LONG, CHOICE, CHECK, DAY, MOMENT, NUMBER, CHECKS = (
     "text", "long", "choice", "check", "day", "moment", "number", "checks")
@@ -84,13 +85,9 @@ class FieldDialog(QDialog):
             if not isinstance(widget, QGroupBox):
                 caption.setBuddy(widget)
             form.addRow(caption, widget)
-        self.error_label = QLabel()
+        self.error_label = refusal_label(QLabel())
         self.error_label.setWordWrap(True)
-        bold = QFont(self.error_label.font())
-        bold.setBold(True)
-        self.error_label.setFont(bold)
         self.error_label.setAccessibleName("Problem with what was entered")
-        self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
         if any(spec.required for spec in fields):
             layout.addWidget(QLabel("* must be filled in"))
@@ -197,6 +194,4 @@ class FieldDialog(QDialog):
         super().accept()
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(f"Not saved: {message}")
-        self.error_label.setAccessibleDescription(message)
-        self.error_label.setVisible(True)
+        show_refusal(self.error_label, message)

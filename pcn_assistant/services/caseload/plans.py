@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pcn_assistant.core import caseload as rules
 from pcn_assistant.errors import InvalidInput
@@ -108,6 +109,16 @@ def add_goal(
         return Saved(goal.id, goal.version)
 
 
+def editable_goal(session: Session, goal_id: int, expected_version: int | None) -> CarePlanGoal:
+    """The goal, checked against the version the user read, on an episode still open."""
+    goal = session.get(CarePlanGoal, goal_id)
+    if goal is None:
+        raise InvalidInput(f"There is no goal {goal_id}")
+    check_version(session, goal, expected_version)
+    load_episode(session, goal.episode_id, must_be_open=True)
+    return goal
+
+
 @requires(CASELOAD_WRITE)
 def update_goal(
     db: Database, actor: Actor, goal_id: int, *, status: str, review_on: date | None,
@@ -117,11 +128,7 @@ def update_goal(
     require_key(rules.GOAL_STATUSES, status, "goal status")
     _importance(importance)
     with saving("goal"), db.transaction() as session:
-        goal = session.get(CarePlanGoal, goal_id)
-        if goal is None:
-            raise InvalidInput(f"There is no goal {goal_id}")
-        check_version(session, goal, expected_version)
-        load_episode(session, goal.episode_id, must_be_open=True)
+        goal = editable_goal(session, goal_id, expected_version)
         _goal_dates(goal.set_on, review_on)
         changes = []
         if status != goal.status:

@@ -23,6 +23,7 @@ from pcn_assistant.services.caseload.common import (
     saving,
     touch,
 )
+from pcn_assistant.services.caseload.plans import editable_goal
 from pcn_assistant.services.patients import display_name
 from pcn_assistant.services.person_record._common import key, score, short
 from pcn_assistant.services.reports import ReportDocument
@@ -175,11 +176,7 @@ def review_goal(db: Database, actor: Actor, goal_id: int, *, confidence: int | N
     score(confidence, "Confidence")
     key(vocab.REVIEW_OUTCOMES, outcome, "The outcome at review")
     with saving("goal"), db.transaction() as session:
-        goal = session.get(CarePlanGoal, goal_id)
-        if goal is None:
-            raise InvalidInput(f"There is no goal {goal_id}")
-        check_version(session, goal, expected_version)
-        load_episode(session, goal.episode_id, must_be_open=True)
+        goal = editable_goal(session, goal_id, expected_version)
         goal.confidence = confidence
         if outcome and outcome != goal.review_outcome:
             goal.review_outcome = outcome
